@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { durationMs, slug, term } from './common';
+
+/**
+ * One rule file = one monitored client (rules/<id>.yaml). Every key is documented in
+ * rules/example-clinic.yaml. Level conditions (`when`) are compiled and checked by the loader.
+ */
+
+const risk = z.enum(['low', 'medium', 'high']);
+
+export const topicSchema = z.strictObject({
+  /** Display name, e.g. 醫療糾紛. */
+  name: z.string().optional(),
+  risk,
+  terms: z.array(term).min(1, { message: '至少要有一個詞 (at least one term)' }),
+});
+
+export const slaSchema = z.strictObject({
+  respond: durationMs,
+  resolve: durationMs,
+});
+
+export const levelSchema = z.strictObject({
+  when: z.string().trim().min(1),
+  sla: slaSchema,
+  /** Recipient names from the main config's `recipients`. */
+  notify: z.array(slug).min(1, { message: '至少要通知一位收件人 (at least one recipient)' }),
+});
+
+export const ruleFileSchema = z.strictObject({
+  id: slug,
+  name: z.string().trim().min(1),
+  /** Optional free text shown in alerts. */
+  description: z.string().optional(),
+  match: z.strictObject({
+    /** A mention belongs to the rule when it contains any of these … */
+    any: z.array(term).min(1, { message: '至少要有一個監測詞 (at least one term)' }),
+    /** … and every one of these (optional) … */
+    all: z.array(term).default([]),
+    /** … and none of these. */
+    exclude: z.array(term).default([]),
+  }),
+  topics: z.record(slug, topicSchema).default({}),
+  /** Extra sentiment words for this client, added to the shared lexicon for its mentions. */
+  sentiment: z
+    .strictObject({
+      positive: z.array(term).default([]),
+      negative: z.array(term).default([]),
+    })
+    .prefault({}),
+  volume: z
+    .strictObject({
+      bucket: durationMs.prefault('15m'),
+      window: durationMs.prefault('1h'),
+      baseline: durationMs.prefault('14d'),
+      minCount: z.number().int().min(1).default(5),
+      warmup: durationMs.prefault('1d'),
+    })
+    .prefault({}),
+  levels: z
+    .strictObject({ L3: levelSchema.optional(), L2: levelSchema.optional(), L1: levelSchema.optional() })
+    .refine((l) => l.L1 || l.L2 || l.L3, { message: '至少要定義 L1、L2、L3 其中一級 (define at least one level)' }),
+  /** How long the conditions must stay false before the alert is resolved ("volume back to normal"). */
+  cooldown: durationMs.prefault('2h'),
+});
+
+export type RuleFile = z.infer<typeof ruleFileSchema>;
+export type TopicConfig = z.infer<typeof topicSchema>;
+export type LevelConfig = z.infer<typeof levelSchema>;
