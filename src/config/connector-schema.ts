@@ -13,6 +13,10 @@ export const connectorFileSchema = z.strictObject({
   /** Display name (optional). */
   name: z.string().optional(),
   enabled: z.boolean().default(true),
+  /** Overrides the kind's source type (e.g. an `rss` connector reading a forum's feed is `forum`). */
+  sourceType: z.enum(['news', 'forum', 'rss', 'social', 'other']).optional(),
+  /** Site name shown in alerts when the items do not say it (default: the URL host). */
+  site: z.string().optional(),
   /** node-cron expression in the configured time zone; five fields (or six with seconds). */
   schedule: z
     .string()
