@@ -1,4 +1,4 @@
-import type { CrisisLevel, SentimentLabel } from '../core/types';
+import type { CrisisLevel, RiskLevel, SentimentLabel } from '../core/types';
 import type { WindowSignal } from '../spikes/types';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
@@ -80,6 +80,11 @@ export interface AlertNotice {
   timeZone: string;
   /** Link that acknowledges the alert, when the daemon's server is reachable. */
   ackUrl?: string;
+  /**
+   * Display name and risk of the rule's topics, by topic id (from the rule file), so a message can
+   * say 醫療糾紛 instead of `dispute`. Optional: renderers fall back to the id.
+   */
+  topics?: Record<string, { name?: string; risk: RiskLevel }>;
 }
 
 export type ChannelKind = 'email' | 'webhook';
