@@ -57,6 +57,8 @@ export const mainConfigSchema = z.strictObject({
       sqlitePath: z.string().default('data/yuqing.db'),
       /** Days of mentions kept in SQLite. */
       retentionDays: z.number().int().min(1).default(400),
+      /** Also keep fetched items that match no rule (off: only mentions of monitored clients are kept). */
+      keepUnmatched: z.boolean().default(false),
     })
     .prefault({}),
   http: z

@@ -1,0 +1,74 @@
+import type { AlertEvent, AlertNotice, AlertRecord, AlertStatus, ChannelKind } from '../alerts/types';
+import type { Db } from './database';
+
+/** A delivery to enqueue with an alert transition. */
+export interface OutboxInsert {
+  idempotencyKey: string;
+  channel: ChannelKind;
+  target: string;
+  notice: AlertNotice;
+}
+
+/** Alerts, their event history, and the enqueueing of their notifications. */
+export class AlertsRepo {
+  private readonly upsertStmt;
+  private readonly eventStmt;
+  private readonly outboxStmt;
+  private readonly commitTx;
+
+  constructor(private readonly db: Db) {
+    this.upsertStmt = db.prepare(
+      `INSERT INTO alerts (id, rule_id, status, level, opened_ms, updated_ms, record) VALUES (@id, @ruleId, @status, @level, @openedAt, @updatedAt, @record)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, level = excluded.level, updated_ms = excluded.updated_ms, record = excluded.record`,
+    );
+    this.eventStmt = db.prepare('INSERT OR IGNORE INTO alert_events (alert_id, seq, type, at_ms, event) VALUES (?, ?, ?, ?, ?)');
+    this.outboxStmt = db.prepare(
+      `INSERT OR IGNORE INTO outbox (idempotency_key, alert_id, channel, target, notice, status, attempts, created_ms, next_attempt_ms)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    );
+    this.commitTx = db.transaction((alert: AlertRecord, events: AlertEvent[], deliveries: OutboxInsert[], nowMs: number) => {
+      this.upsertStmt.run({ id: alert.id, ruleId: alert.ruleId, status: alert.status, level: alert.level, openedAt: alert.openedAt, updatedAt: alert.updatedAt, record: JSON.stringify(alert) });
+      for (const e of events) this.eventStmt.run(e.alertId, e.seq, e.type, e.at, JSON.stringify(e));
+      for (const d of deliveries) this.outboxStmt.run(d.idempotencyKey, alert.id, d.channel, d.target, JSON.stringify(d.notice), nowMs, nowMs);
+    });
+  }
+
+  /**
+   * Save an alert's new state, its events and their deliveries in one transaction: a transition is
+   * either fully recorded and queued for delivery, or not at all. Deliveries are keyed by idempotency
+   * key, so committing the same transition twice queues nothing new.
+   */
+  commit(alert: AlertRecord, events: AlertEvent[], deliveries: OutboxInsert[], nowMs: number): void {
+    this.commitTx(alert, events, deliveries, nowMs);
+  }
+
+  /** The rule's alert that is not resolved yet, if any. */
+  active(ruleId: string): AlertRecord | undefined {
+    const row = this.db
+      .prepare<[string], { record: string }>("SELECT record FROM alerts WHERE rule_id = ? AND status != 'resolved' ORDER BY opened_ms DESC LIMIT 1")
+      .get(ruleId);
+    return row ? (JSON.parse(row.record) as AlertRecord) : undefined;
+  }
+
+  get(id: string): AlertRecord | undefined {
+    const row = this.db.prepare<[string], { record: string }>('SELECT record FROM alerts WHERE id = ?').get(id);
+    return row ? (JSON.parse(row.record) as AlertRecord) : undefined;
+  }
+
+  /** Alerts newest first, optionally only those with the given statuses. */
+  list(options: { statuses?: AlertStatus[]; limit?: number } = {}): AlertRecord[] {
+    const statuses = options.statuses ?? ['open', 'acknowledged', 'resolved'];
+    const marks = statuses.map(() => '?').join(',');
+    return this.db
+      .prepare<unknown[], { record: string }>(`SELECT record FROM alerts WHERE status IN (${marks}) ORDER BY opened_ms DESC LIMIT ?`)
+      .all(...statuses, options.limit ?? 100)
+      .map((r) => JSON.parse(r.record) as AlertRecord);
+  }
+
+  events(alertId: string): AlertEvent[] {
+    return this.db
+      .prepare<[string], { event: string }>('SELECT event FROM alert_events WHERE alert_id = ? ORDER BY seq')
+      .all(alertId)
+      .map((r) => JSON.parse(r.event) as AlertEvent);
+  }
+}

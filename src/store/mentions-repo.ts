@@ -1,0 +1,160 @@
+import type { RiskLevel, ScoredMention } from '../core/types';
+import type { EvidenceItem } from '../alerts/types';
+import type { RuleHitRow } from '../spikes/types';
+import type { Db } from './database';
+
+/** A stored hit: what detection and alert evidence need about one mention for one rule. */
+export interface HitRow extends RuleHitRow {
+  terms: string[];
+  site: string;
+  evidence: EvidenceItem;
+}
+
+export interface IngestResult {
+  /** Mentions not seen before (in input order); only these were stored. */
+  fresh: ScoredMention[];
+  /** Mentions already known (same id from any connector, before or in this batch). */
+  duplicates: number;
+}
+
+/** Epoch ms a mention counts at: its publication time, never later than when we fetched it. */
+export function mentionAtMs(m: Pick<ScoredMention, 'publishedAt' | 'fetchedAt'>): number {
+  const fetched = Date.parse(m.fetchedAt);
+  const published = Date.parse(m.publishedAt);
+  return Number.isFinite(published) ? Math.min(published, fetched) : fetched;
+}
+
+function evidenceOf(m: ScoredMention, topics: string[]): EvidenceItem {
+  return {
+    mentionId: m.id,
+    url: m.url,
+    title: m.title.slice(0, 200),
+    site: m.site,
+    connector: m.connector,
+    publishedAt: m.publishedAt,
+    fetchedAt: m.fetchedAt,
+    contentSha256: m.contentSha256,
+    sentiment: m.sentiment.label,
+    topics,
+  };
+}
+
+/**
+ * Mentions, dedupe and per-rule hits in SQLite. `storeDocuments` is true when SQLite is the mention
+ * store (no Elasticsearch): the full documents are kept in `mentions` too.
+ */
+export class MentionsRepo {
+  private readonly seenStmt;
+  private readonly docStmt;
+  private readonly hitStmt;
+  private readonly windowStmt;
+  private readonly countsStmt;
+  private readonly ingestTx;
+  private readonly seenGet;
+  private readonly markSeenTx;
+
+  constructor(private readonly db: Db, private readonly storeDocuments: boolean) {
+    this.seenStmt = db.prepare('INSERT OR IGNORE INTO seen (id, connector, content_sha256, first_seen_ms) VALUES (?, ?, ?, ?)');
+    this.docStmt = db.prepare('INSERT OR IGNORE INTO mentions (id, connector, published_ms, doc) VALUES (?, ?, ?, ?)');
+    this.hitStmt = db.prepare(
+      'INSERT OR IGNORE INTO hits (rule_id, mention_id, at_ms, negative, risk, topics, terms, site, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.windowStmt = db.prepare<[string, number, number], { mention_id: string; at_ms: number; negative: number; risk: string; topics: string; terms: string; site: string; evidence: string }>(
+      'SELECT mention_id, at_ms, negative, risk, topics, terms, site, evidence FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms',
+    );
+    this.countsStmt = db.prepare<[number, number, string, number, number], { b: number; n: number }>(
+      'SELECT (at_ms - ?) / ? AS b, COUNT(*) AS n FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? GROUP BY b',
+    );
+    this.seenGet = db.prepare<[string], { id: string }>('SELECT id FROM seen WHERE id = ?');
+    this.markSeenTx = db.transaction((mentions: ReadonlyArray<Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>>, nowMs: number) => {
+      for (const m of mentions) this.seenStmt.run(m.id, m.connector, m.contentSha256, nowMs);
+    });
+    this.ingestTx = db.transaction((mentions: ScoredMention[], nowMs: number, onFresh?: (m: ScoredMention) => void): IngestResult => {
+      const fresh: ScoredMention[] = [];
+      for (const m of mentions) {
+        if (this.seenStmt.run(m.id, m.connector, m.contentSha256, nowMs).changes === 0) continue;
+        const at = mentionAtMs(m);
+        if (this.storeDocuments) this.docStmt.run(m.id, m.connector, at, JSON.stringify(m));
+        for (const hit of m.rules) {
+          const topics = hit.topics.map((t) => t.topic);
+          const terms = [...new Set([...hit.terms, ...hit.topics.flatMap((t) => t.terms)])];
+          this.hitStmt.run(hit.ruleId, m.id, at, m.sentiment.label === 'negative' ? 1 : 0, hit.risk, JSON.stringify(topics), JSON.stringify(terms), m.site, JSON.stringify(evidenceOf(m, topics)));
+        }
+        onFresh?.(m);
+        fresh.push(m);
+      }
+      return { fresh, duplicates: mentions.length - fresh.length };
+    });
+  }
+
+  /**
+   * Store a batch atomically: a mention is marked seen in the same transaction that stores it, so a
+   * crash can never leave a mention "seen" but missing. `onFresh` runs inside the transaction
+   * (the Elasticsearch spool hooks in there).
+   */
+  ingest(mentions: ScoredMention[], nowMs: number, onFresh?: (m: ScoredMention) => void): IngestResult {
+    return this.ingestTx(mentions, nowMs, onFresh);
+  }
+
+  /** The ids among `ids` never seen before. */
+  unseen(ids: string[]): Set<string> {
+    const out = new Set<string>();
+    for (const id of ids) if (!this.seenGet.get(id)) out.add(id);
+    return out;
+  }
+
+  /** Record mentions as seen without storing them (items that matched no rule). */
+  markSeen(mentions: ReadonlyArray<Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>>, nowMs: number): void {
+    this.markSeenTx(mentions, nowMs);
+  }
+
+  /** Hits of a rule in [fromMs, toMs), oldest first. */
+  hitsBetween(ruleId: string, fromMs: number, toMs: number): HitRow[] {
+    return this.windowStmt.all(ruleId, fromMs, toMs).map((r) => ({
+      mentionId: r.mention_id,
+      ruleId,
+      atMs: r.at_ms,
+      negative: r.negative === 1,
+      risk: r.risk as RiskLevel,
+      topics: JSON.parse(r.topics) as string[],
+      terms: JSON.parse(r.terms) as string[],
+      site: r.site,
+      evidence: JSON.parse(r.evidence) as EvidenceItem,
+    }));
+  }
+
+  /** Hit counts of a rule per bucket over [fromMs, toMs), oldest first; `toMs - fromMs` is a multiple of `bucketMs`. */
+  bucketCounts(ruleId: string, fromMs: number, toMs: number, bucketMs: number): number[] {
+    const counts = new Array<number>(Math.max(0, Math.ceil((toMs - fromMs) / bucketMs))).fill(0);
+    for (const { b, n } of this.countsStmt.all(fromMs, bucketMs, ruleId, fromMs, toMs)) {
+      const i = Math.floor(b);
+      if (i >= 0 && i < counts.length) counts[i] = (counts[i] ?? 0) + n;
+    }
+    return counts;
+  }
+
+  /** Stored mention documents, newest first (embedded store only). */
+  recentMentions(limit: number): ScoredMention[] {
+    return this.db
+      .prepare<[number], { doc: string }>('SELECT doc FROM mentions ORDER BY published_ms DESC, id LIMIT ?')
+      .all(limit)
+      .map((r) => JSON.parse(r.doc) as ScoredMention);
+  }
+
+  countMentions(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM mentions').get() as { n: number }).n;
+  }
+
+  countSeen(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM seen').get() as { n: number }).n;
+  }
+
+  /** Delete mentions and hits older than `beforeMs` (retention). Seen ids are kept as long, so old items are not re-ingested. */
+  prune(beforeMs: number): { mentions: number; hits: number; seen: number } {
+    return this.db.transaction(() => ({
+      mentions: this.db.prepare('DELETE FROM mentions WHERE published_ms < ?').run(beforeMs).changes,
+      hits: this.db.prepare('DELETE FROM hits WHERE at_ms < ?').run(beforeMs).changes,
+      seen: this.db.prepare('DELETE FROM seen WHERE first_seen_ms < ?').run(beforeMs).changes,
+    }))();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Schema migrations for the SQLite state file, applied in order; `PRAGMA user_version` records
+ * how many ran. Never edit a shipped migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  -- Conditional-GET validators per URL.
+  CREATE TABLE http_validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    updated_ms INTEGER NOT NULL
+  );
+
+  -- Every mention id ever ingested: dedupe across connectors and restarts.
+  CREATE TABLE seen (
+    id TEXT PRIMARY KEY,
+    connector TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    first_seen_ms INTEGER NOT NULL
+  );
+
+  -- The mention documents, when SQLite is the mention store (the embedded default).
+  CREATE TABLE mentions (
+    id TEXT PRIMARY KEY,
+    connector TEXT NOT NULL,
+    published_ms INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX mentions_published ON mentions (published_ms);
+
+  -- What detection needs per mention x matched rule, whatever the mention store: counts, negative
+  -- share, risk, topics, terms, and the evidence fields an alert cites.
+  CREATE TABLE hits (
+    rule_id TEXT NOT NULL,
+    mention_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    negative INTEGER NOT NULL,
+    risk TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    site TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (rule_id, mention_id)
+  );
+  CREATE INDEX hits_rule_time ON hits (rule_id, at_ms);
+
+  -- Per-rule detector state.
+  CREATE TABLE rule_state (
+    rule_id TEXT PRIMARY KEY,
+    history_start_ms INTEGER NOT NULL,
+    last_evaluated_ms INTEGER
+  );
+
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    rule_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    level TEXT NOT NULL,
+    opened_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX alerts_rule_status ON alerts (rule_id, status);
+
+  CREATE TABLE alert_events (
+    alert_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (alert_id, seq)
+  );
+
+  -- Persistent delivery queue: one row per (event, recipient, channel, target).
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    alert_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    target TEXT NOT NULL,
+    notice TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL,
+    next_attempt_ms INTEGER NOT NULL,
+    last_error TEXT,
+    sent_ms INTEGER,
+    detail TEXT
+  );
+  CREATE INDEX outbox_due ON outbox (status, next_attempt_ms);
+
+  -- Health of every source: ok / failing / blocked, since when, last error.
+  CREATE TABLE sources (
+    connector TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    since_ms INTEGER NOT NULL,
+    last_run_ms INTEGER,
+    last_ok_ms INTEGER,
+    last_error_code TEXT,
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    items_total INTEGER NOT NULL DEFAULT 0,
+    last_new_items INTEGER NOT NULL DEFAULT 0
+  );
+  `,
+];
