@@ -26,6 +26,17 @@ export interface HttpRequestOptions {
   /** Follow redirects (default true; webhooks turn it off: a 3xx is a failure there). */
   followRedirects?: boolean;
   signal?: AbortSignal;
+  /**
+   * GET only: do not store the validators of a 200 yourself; return them with `commitValidators`
+   * so the caller stores them only after it has parsed the body (a feed that fails to parse is then
+   * fetched again in full next time, instead of hiding behind 304s). Default false: stored on 200.
+   */
+  deferValidators?: boolean;
+  /**
+   * The URL itself is a secret (Slack/Teams webhook URLs): errors and logs show only its origin.
+   * Default false.
+   */
+  redactUrl?: boolean;
 }
 
 export interface HttpResponse {
@@ -42,6 +53,10 @@ export interface HttpResponse {
   text: string;
   /** The charset used for `text` (e.g. `utf-8`, `big5`). */
   charset: string;
+  /** Validators the server sent with a 200 to a conditional GET (ETag / Last-Modified), when any. */
+  validators?: Validators;
+  /** With `deferValidators`: stores `validators` for the requested URL. Absent when there is nothing to store. */
+  commitValidators?: () => void;
 }
 
 export interface HttpClient {
