@@ -1,0 +1,9 @@
+import type { ConnectorKind } from './define';
+import { createConnectorRegistry, type ConnectorRegistry } from './registry';
+import { rssConnector } from './rss';
+
+/** The kinds shipped with Yuqing, one file each. Add a new kind here (and a contract fixture in test/connectors). */
+export const builtinKinds: readonly ConnectorKind[] = [rssConnector];
+
+/** The default registry the daemon uses. */
+export const builtinRegistry: ConnectorRegistry = createConnectorRegistry(builtinKinds);

@@ -1,0 +1,145 @@
+import Parser from 'rss-parser';
+import { FeedParseError } from '../core/errors';
+import type { RawItem } from '../core/types';
+import { parseFeedDate } from './feed-date';
+import { unwrapGoogleRedirect } from './google';
+import { plainText } from './plain-text';
+
+/** What rss-parser hands us per item, plus the fields we ask it for (all optional, any shape). */
+interface ParserItem {
+  title?: unknown;
+  link?: unknown;
+  guid?: unknown;
+  id?: unknown;
+  'rdf:about'?: unknown;
+  'content:encoded'?: unknown;
+  content?: unknown;
+  summary?: unknown;
+  creator?: unknown;
+  author?: unknown;
+  pubDate?: unknown;
+  date?: unknown;
+  yqPublished?: unknown;
+  yqUpdated?: unknown;
+  yqSource?: unknown;
+}
+
+export interface ParsedFeed {
+  items: RawItem[];
+  /** One zh-TW line per skipped item or dropped field (position, title or link, reason). */
+  warnings: string[];
+}
+
+// rss-parser turns Atom <published>/<updated> into ISO strings with an unguarded toISOString(),
+// so one bad date would reject the whole feed. We rename those tags on the way in and read them
+// ourselves, like every other date.
+const HIDDEN_DATE_TAGS: Record<string, string> = { published: 'yq:published', updated: 'yq:updated' };
+
+function newParser(): Parser<Record<string, unknown>, ParserItem> {
+  // A fresh parser per call: the underlying xml2js parser is stateful and not safe to share
+  // between concurrent parses.
+  return new Parser<Record<string, unknown>, ParserItem>({
+    xml2js: { tagNameProcessors: [(name: string) => HIDDEN_DATE_TAGS[name] ?? name] },
+    customFields: {
+      item: [
+        ['yq:published', 'yqPublished'],
+        ['yq:updated', 'yqUpdated'],
+        // RSS 2.0 <source url="…">Publisher</source> (Google News): keep the element, attributes and all.
+        ['source', 'yqSource', { keepArray: true }],
+      ],
+    },
+  });
+}
+
+/** The text of an xml2js value: a string, or an element with text content (`{ _: 'text', $: attrs }`). */
+function textOf(value: unknown): string | undefined {
+  if (Array.isArray(value)) return textOf(value[0]);
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (value && typeof value === 'object' && typeof (value as { _?: unknown })._ === 'string') return textOf((value as { _: string })._);
+  return undefined;
+}
+
+/** An absolute http(s) URL for an item link, with Google redirect wrappers removed; else undefined. */
+function resolveLink(raw: string | undefined, base: string): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return unwrapGoogleRedirect(url.href);
+}
+
+/** A guid that is itself an absolute web URL (RSS `isPermaLink`), usable when `<link>` is missing. */
+function guidAsLink(guid: string | undefined): string | undefined {
+  return guid && /^https?:\/\//i.test(guid) ? resolveLink(guid, guid) : undefined;
+}
+
+/**
+ * Parse an RSS 2.0, Atom or RDF (RSS 1.0) document into RawItems. Pure apart from being async
+ * (rss-parser's parseString is); never fetches.
+ *
+ * Per item: links are resolved against `feedUrl` and must be http(s) (Google `…/url?url=` wrappers
+ * are unwrapped); `guid` is the RSS guid, Atom id or RDF `rdf:about`; `title` is plain text;
+ * `html` is content:encoded, else content/description, else summary; `author` comes from
+ * dc:creator / author; `site` from an RSS `<source>`; dates before 1995, more than a day after
+ * `nowMs` or unreadable are dropped. Items without a usable link, and repeats of an earlier guid or
+ * link in the same document, are skipped. Every skip or drop adds a warning.
+ * @param feedUrl the absolute URL the document was fetched from (after redirects).
+ * @param nowMs epoch ms, the reference for "in the future".
+ * @throws FeedParseError (E_FEED_PARSE) when the document is not well-formed XML or not a feed.
+ */
+export async function parseFeed(xml: string, feedUrl: string, nowMs: number): Promise<ParsedFeed> {
+  let feed: Parser.Output<ParserItem>;
+  try {
+    new URL(feedUrl);
+    // A BOM or blank lines before the XML declaration make the XML parser refuse the document.
+    feed = await newParser().parseString(xml.replace(/^\uFEFF/, '').trimStart());
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    throw new FeedParseError(`無法解析 RSS/Atom 內容：${detail} (feed parse error)`, feedUrl, { cause });
+  }
+
+  const items: RawItem[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+
+  feed.items.forEach((entry, index) => {
+    const title = plainText(textOf(entry.title) ?? '');
+    const guid = textOf(entry.guid) ?? textOf(entry.id) ?? textOf(entry['rdf:about']);
+    const label = `第 ${index + 1} 項「${title || guid || '(無標題)'}」`;
+
+    const url = resolveLink(textOf(entry.link), feedUrl) ?? guidAsLink(guid);
+    if (!url) {
+      warnings.push(`${label}：沒有可用的連結，已略過 (item without a usable link skipped)`);
+      return;
+    }
+    const key = guid ? `guid:${guid}` : `url:${url}`;
+    if (seen.has(key)) {
+      warnings.push(`${label}：與前面的項目重複，已略過 (duplicate item skipped)`);
+      return;
+    }
+    seen.add(key);
+
+    const item: RawItem = { url, title };
+    if (guid) item.guid = guid;
+    const html = textOf(entry['content:encoded']) ?? textOf(entry.content) ?? textOf(entry.summary);
+    if (html) item.html = html;
+    const author = textOf(entry.creator) ?? textOf(entry.author);
+    if (author) item.author = plainText(author);
+    const site = textOf(entry.yqSource);
+    if (site) item.site = plainText(site);
+
+    const rawDate = textOf(entry.pubDate) ?? textOf(entry.date) ?? textOf(entry.yqPublished) ?? textOf(entry.yqUpdated);
+    if (rawDate) {
+      const parsed = parseFeedDate(rawDate, nowMs);
+      if (parsed.date) item.publishedAt = parsed.date;
+      else warnings.push(`${label}：${parsed.problem}，日期已捨棄 (date dropped)`);
+    }
+    items.push(item);
+  });
+
+  return { items, warnings };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { RawItem } from '../core/types';
+import { defineConnector } from './define';
+import { googleNewsSearchUrl, isGoogleNewsUrl, splitPublisher } from './google';
+import { parseFeed } from './parse-feed';
+
+/** What we accept, best first: feeds, then anything (some servers label feeds text/html). */
+export const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
+
+const googleNewsSchema = z.strictObject({
+  /** The search, e.g. `"範例診所" OR 王大明醫師 when:1d`. */
+  query: z.string().trim().min(1, { message: '搜尋字串不可為空 (query must not be empty)' }),
+  hl: z.string().min(1).default('zh-TW'),
+  gl: z.string().min(1).default('TW'),
+  ceid: z.string().min(1).default('TW:zh-Hant'),
+});
+
+/**
+ * Options of an `rss` connector: exactly one of `url` (any RSS 2.0 / Atom / RDF feed, Google
+ * Alerts feeds included) or `googleNews` (a Google News search in zh-TW).
+ */
+export const rssOptionsSchema = z
+  .strictObject({
+    /** Feed URL (http or https). */
+    url: z.url({ protocol: /^https?$/, message: '必須是 http 或 https 網址 (an http(s) URL)' }).optional(),
+    googleNews: googleNewsSchema.optional(),
+    /** Items kept per poll, newest-first as the feed lists them. */
+    maxItems: z.number().int().min(1).max(1000).default(100),
+    /** Extra request headers (e.g. a cookie a feed needs). */
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((o) => (o.url === undefined) !== (o.googleNews === undefined), {
+    message: '請擇一設定 url 或 googleNews (set exactly one of url, googleNews)',
+  });
+
+export type RssOptions = z.output<typeof rssOptionsSchema>;
+
+/** The URL an `rss` connector polls. */
+export function rssFeedUrl(options: RssOptions): string {
+  return options.url ?? googleNewsSearchUrl(options.googleNews!);
+}
+
+/**
+ * The `rss` connector kind: fetch one feed through the shared client (conditional GET; the
+ * validators are committed only after the feed parsed), parse it, and for Google News split the
+ * publisher off the title into `site`.
+ */
+export const rssConnector = defineConnector({
+  kind: 'rss',
+  sourceType: 'rss',
+  description: 'RSS 2.0 / Atom / RDF 訂閱源，含 Google 新聞搜尋與 Google 快訊 (RSS, Atom, RDF feeds incl. Google News search and Google Alerts)',
+  optionsSchema: rssOptionsSchema,
+  create(options, info) {
+    const feedUrl = rssFeedUrl(options);
+    return {
+      async poll(rt) {
+        const res = await rt.http.request(feedUrl, {
+          headers: { accept: FEED_ACCEPT, ...options.headers },
+          deferValidators: true,
+          ...(rt.signal ? { signal: rt.signal } : {}),
+        });
+        if (res.notModified) return { items: [], notModified: true, warnings: [] };
+
+        // Relative links resolve against where the feed really is, after redirects.
+        const parsed = await parseFeed(res.text, res.url, rt.clock.now());
+        const googleNews = options.googleNews !== undefined || isGoogleNewsUrl(res.url);
+        const items: RawItem[] = parsed.items.slice(0, options.maxItems).map((item) => (googleNews ? withPublisher(item) : item));
+
+        const warnings = parsed.warnings.map((w) => `${info.id} ${res.url} E_FEED_PARSE ${w}`);
+        for (const w of parsed.warnings) rt.log.warn({ connector: info.id, url: res.url, code: 'E_FEED_PARSE' }, w);
+        res.commitValidators?.();
+        return { items, notModified: false, warnings };
+      },
+    };
+  },
+});
+
+function withPublisher(item: RawItem): RawItem {
+  const { title, site } = splitPublisher(item.title, item.site);
+  return site ? { ...item, title, site } : { ...item, title };
+}

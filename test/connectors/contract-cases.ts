@@ -1,0 +1,52 @@
+/**
+ * Recorded inputs for the contract test, per connector kind. Every kind in the built-in registry
+ * must have at least one case here; a new kind adds its fixtures and cases in the same change.
+ */
+
+export interface RecordedResponse {
+  /** Absolute URL the connector is expected to request. */
+  url: string;
+  /** File under test/fixtures/feeds served as the body, byte for byte. */
+  file: string;
+  headers: Record<string, string>;
+}
+
+export interface ContractCase {
+  name: string;
+  /** Connector options as they would appear in a connector file. */
+  options: Record<string, unknown>;
+  responses: RecordedResponse[];
+}
+
+const RSS = { 'content-type': 'application/rss+xml; charset=utf-8' };
+const ATOM = { 'content-type': 'application/atom+xml; charset=utf-8' };
+
+export const contractCases: Record<string, ContractCase[]> = {
+  rss: [
+    { name: 'zh-TW news RSS 2.0', options: { url: 'https://news.example-daily.tw/rss/life.xml' }, responses: [{ url: 'https://news.example-daily.tw/rss/life.xml', file: 'tw-news-rss2.xml', headers: RSS }] },
+    { name: 'RSS 2.0 edge cases', options: { url: 'https://feeds.example.tw/edge.xml' }, responses: [{ url: 'https://feeds.example.tw/edge.xml', file: 'edge-cases-rss2.xml', headers: RSS }] },
+    { name: 'PTT Atom', options: { url: 'https://www.ptt.cc/atom/MedicalTalk.xml' }, responses: [{ url: 'https://www.ptt.cc/atom/MedicalTalk.xml', file: 'ptt-atom.xml', headers: ATOM }] },
+    { name: 'RDF / RSS 1.0', options: { url: 'https://health-notes.example.tw/index.rdf' }, responses: [{ url: 'https://health-notes.example.tw/index.rdf', file: 'blog-rdf.xml', headers: { 'content-type': 'application/rdf+xml' } }] },
+    {
+      name: 'Google Alerts Atom',
+      options: { url: 'https://www.google.com/alerts/feeds/04822417751832914417/9513307201440592113' },
+      responses: [{ url: 'https://www.google.com/alerts/feeds/04822417751832914417/9513307201440592113', file: 'google-alerts.xml', headers: ATOM }],
+    },
+    {
+      name: 'Google News search',
+      options: { googleNews: { query: '"範例診所" when:7d' } },
+      responses: [
+        {
+          url: 'https://news.google.com/rss/search?q=%22%E7%AF%84%E4%BE%8B%E8%A8%BA%E6%89%80%22+when%3A7d&hl=zh-TW&gl=TW&ceid=TW%3Azh-Hant',
+          file: 'google-news-search.xml',
+          headers: { 'content-type': 'application/xml; charset=utf-8' },
+        },
+      ],
+    },
+    {
+      name: 'Big5 local news RSS',
+      options: { url: 'http://www.example-local.com.tw/news/health/rss.xml' },
+      responses: [{ url: 'http://www.example-local.com.tw/news/health/rss.xml', file: 'big5-local-news.xml', headers: { 'content-type': 'text/xml' } }],
+    },
+  ],
+};
