@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
+import { simpleParser, type AddressObject, type HeaderValue, type StructuredHeader } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { YuqingError, errorMessage } from '../core/errors';
 
@@ -188,10 +188,10 @@ function headerText(value: HeaderValue): string {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((v) => headerText(v as HeaderValue)).join(', ');
   if ('text' in value && typeof value.text === 'string') return value.text; // address header
-  if ('value' in value && typeof value.value === 'string') {
+  if ('params' in value) {
     // Structured header such as Content-Type: value plus parameters.
-    const params = Object.entries(value.params ?? {}).map(([k, v]) => `; ${k}=${v}`);
-    return value.value + params.join('');
+    const s = value as StructuredHeader;
+    return s.value + Object.entries(s.params ?? {}).map(([k, v]) => `; ${k}=${v}`).join('');
   }
   return JSON.stringify(value);
 }
