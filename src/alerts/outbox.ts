@@ -39,6 +39,7 @@ export interface OutboxStore {
   markFailed(id: number, failure: { error: string; atMs: number }): void;
 }
 
+/** Backoff of retryable failures (the main config's `delivery` block fits). */
 export interface RetryPolicy {
   /** Delay after the first failed attempt; doubles per attempt. */
   initialBackoffMs: number;
@@ -46,6 +47,7 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
+/** Dependencies and knobs of one {@link deliverDue} run. */
 export interface DeliverDueOptions {
   store: OutboxStore;
   notifiers: ReadonlyMap<ChannelKind, Notifier>;
@@ -58,8 +60,10 @@ export interface DeliverDueOptions {
   random?: () => number;
 }
 
+/** What became of one item in a run: `deferred` = not tried, waiting behind an earlier failure to the same target. */
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'deferred';
 
+/** What one run did, in counts and per item (for logs, metrics and `yuqing` commands). */
 export interface DeliverySummary {
   claimed: number;
   sent: number;
@@ -148,7 +152,8 @@ async function deliverChannel(channel: ChannelKind, items: OutboxItem[], options
       const nextAttemptAt = options.clock.now() + options.policy.maxBackoffMs;
       const error = `通知管道「${channel}」未設定，待設定後重試 (channel not configured)`;
       log.error({ ...ids, nextAttemptAt }, error);
-      if (safeMark(log, ids, () => options.store.markRetry(item.id, { nextAttemptAt, error, attempts: item.attempts + 1 }))) record('retry', { error, nextAttemptAt });
+      // Not an attempt: nothing was sent, so the attempt count stays.
+      if (safeMark(log, ids, () => options.store.markRetry(item.id, { nextAttemptAt, error, attempts: item.attempts }))) record('retry', { error, nextAttemptAt });
       continue;
     }
 

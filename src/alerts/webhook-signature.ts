@@ -20,6 +20,7 @@ export function webhookSecretBytes(secret: string): Buffer {
   return bytes;
 }
 
+/** Input of {@link signWebhook}. */
 export interface SignWebhookInput {
   secret: string;
   /** The `webhook-id` header: our idempotency key, stable across retries. */
@@ -38,10 +39,12 @@ export function signWebhook(input: SignWebhookInput): string {
   return `v1,${hmac(webhookSecretBytes(input.secret), input.msgId, input.timestampSec, input.body).toString('base64')}`;
 }
 
+/** Result of {@link verifyWebhook}: the verified id and timestamp, or why it was refused. */
 export type WebhookVerification =
   | { ok: true; msgId: string; timestampSec: number }
   | { ok: false; reason: 'missing-headers' | 'bad-timestamp' | 'stale-timestamp' | 'bad-signature' };
 
+/** Input of {@link verifyWebhook}. */
 export interface VerifyWebhookInput {
   secret: string;
   /** Request headers; names are matched case-insensitively (Node's IncomingHttpHeaders fits). */

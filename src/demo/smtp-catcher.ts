@@ -33,6 +33,7 @@ export type SmtpCatcherFailure =
   | { kind: 'reject-recipient'; code?: number; message?: string }
   | { kind: 'reject-message'; code?: number; message?: string };
 
+/** Options of {@link SmtpCatcher}. */
 export interface SmtpCatcherOptions {
   /** Interface to listen on (default 127.0.0.1: loopback only). The port is always chosen by the OS. */
   host?: string;

@@ -25,6 +25,7 @@ export interface ReceivedWebhook {
   receivedAtMs: number;
 }
 
+/** Options of {@link WebhookReceiver}. */
 export interface WebhookReceiverOptions {
   /** Standard Webhooks secret to verify with; without it every POST is accepted unverified. */
   secret?: string;
@@ -90,6 +91,7 @@ export class WebhookReceiver {
     return `http://${this.options.host ?? '127.0.0.1'}:${this.boundPort}/hook`;
   }
 
+  /** The port it listens on (0 before `start`). */
   get port(): number {
     return this.boundPort;
   }

@@ -168,7 +168,7 @@ describe('deliverDue', () => {
     const id = enqueue(store, 'webhook', 'ops', 'k-1');
     const { log, lines } = captureLogger();
     await deliverDue({ store, notifiers: new Map(), clock, log, policy: POLICY });
-    expect(store.get(id)).toMatchObject({ status: 'pending', nextAttemptAt: EVENT_AT + POLICY.maxBackoffMs });
+    expect(store.get(id)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: EVENT_AT + POLICY.maxBackoffMs });
     expect(lines.some((l) => l.level === LEVEL.error && l.channel === 'webhook')).toBe(true);
   });
 

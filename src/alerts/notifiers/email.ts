@@ -13,6 +13,7 @@ const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
 const SMTP_GREETING_TIMEOUT_MS = 10_000;
 const SMTP_SOCKET_TIMEOUT_MS = 60_000;
 
+/** What {@link createEmailNotifier} needs; secrets already resolved. */
 export interface EmailNotifierOptions {
   smtp: SmtpConfig;
   /** `From:` as configured, e.g. `Yuqing 輿情警示 <alerts@clinic.example>`. */

@@ -21,6 +21,7 @@ export interface ResolvedWebhook {
   secretUrl: boolean;
 }
 
+/** What {@link createWebhookNotifier} needs; URLs and secrets already resolved. */
 export interface WebhookNotifierOptions {
   /** By webhook name (the `target` of a delivery). */
   webhooks: Record<string, ResolvedWebhook>;

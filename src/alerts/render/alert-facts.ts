@@ -53,6 +53,7 @@ export interface AlertFacts {
   footer: { alertId: string; idempotencyKey: string; ruleId: string; ruleVersion: string; timeZone: string; eventAt: string };
 }
 
+/** One SLA deadline and where the alert stands against it. */
 export interface DeadlineFact {
   kind: 'respond' | 'resolve';
   /** 回應期限 / 處理期限 */
@@ -64,6 +65,7 @@ export interface DeadlineFact {
   overdue: boolean;
 }
 
+/** A sample mention to read first (negative and topic-hitting ones lead). */
 export interface SampleFact {
   mentionId: string;
   title: string;
@@ -77,6 +79,7 @@ export interface SampleFact {
   topics: string[];
 }
 
+/** One row of the evidence table: enough to find and verify the mention later. */
 export interface EvidenceFact {
   mentionId: string;
   url: string | undefined;
@@ -87,6 +90,7 @@ export interface EvidenceFact {
   fetchedAtIso: string;
 }
 
+/** Knobs of {@link buildAlertFacts}; all optional. */
 export interface AlertFactsOptions {
   /** When "time left" is measured from (epoch ms). Default: the event time. Notifiers pass the send time. */
   nowMs?: number;

@@ -35,10 +35,13 @@ export const LEVEL_MEANING: Record<CrisisLevel, string> = {
   L3: '高風險或敏感議題（醫療糾紛、個資、法規），或在社群與媒體大量擴散；須跨部門與法務介入、高層審核。',
 };
 
+/** Alert status as shown to people. */
 export const STATUS_LABEL: Record<AlertStatus, string> = { open: '待處理', acknowledged: '已確認', resolved: '已解除' };
 
+/** Sentiment labels of a mention. */
 export const SENTIMENT_LABEL: Record<SentimentLabel, string> = { negative: '負面', neutral: '中性', positive: '正面' };
 
+/** Topic risk as shown to people. */
 export const RISK_LABEL: Record<RiskLevel, string> = { none: '無', low: '低風險', medium: '中風險', high: '高風險' };
 
 /** Names of the variables a level condition (`when`) can use, as a PR lead would say them. */

@@ -102,6 +102,7 @@ export interface WebhookAlert {
   topSources: Array<{ site: string; count: number }>;
 }
 
+/** One evidence item as sent: the stored item with title and site shortened. */
 export interface WebhookEvidence {
   mentionId: string;
   url: string;
