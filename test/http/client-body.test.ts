@@ -128,10 +128,10 @@ describe('HTTP client: bodies, charsets and limits', () => {
   });
 
   it('refuses a body whose Content-Length is over the cap without waiting for it', async () => {
-    const started = Date.now();
+    // The server never finishes this body: without the Content-Length check this would end in E_HTTP_TIMEOUT.
     const err = await rejectionOf(testClient({ maxBodyBytes: 1024 * 1024, timeoutMs: 3_000 }).client.request(server.url('/large-declared')));
     expect(err.code).toBe('E_HTTP_TOO_LARGE');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((err as HttpError).context.stage).toBe('declared');
   });
 
   it('stops a compression bomb after the cap, fast', async () => {
@@ -139,7 +139,7 @@ describe('HTTP client: bodies, charsets and limits', () => {
     const err = await rejectionOf(testClient({ maxBodyBytes: 1024 * 1024 }).client.request(server.url('/bomb')));
     expect(err.code).toBe('E_HTTP_TOO_LARGE');
     expect((err as HttpError).context.stage).toBe('decompressed');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('times out a body that drips forever with E_HTTP_TIMEOUT', async () => {
@@ -147,7 +147,7 @@ describe('HTTP client: bodies, charsets and limits', () => {
     const err = await rejectionOf(testClient({ timeoutMs: 300 }).client.request(server.url('/drip')));
     expect(err.code).toBe('E_HTTP_TIMEOUT');
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('times out a server that never sends headers', async () => {

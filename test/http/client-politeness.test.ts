@@ -7,9 +7,11 @@ describe('HTTP client: per-host politeness', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    // Each response takes ~40 ms so overlapping requests would be visible.
-    server = await startServer((_req, res) => {
-      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), 40);
+    // Responses take a while so overlap is visible: long ones where the test expects overlap,
+    // so a loaded machine cannot make two parallel requests look sequential.
+    server = await startServer((req, res) => {
+      const ms = req.url?.startsWith('/same-host/') ? 40 : 400;
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), ms);
     });
   });
   afterAll(() => server.close());
