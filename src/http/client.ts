@@ -29,7 +29,10 @@ export interface HttpClientOptions {
   sleep?: Sleep;
   /** undici dispatcher (a MockAgent in tests); default undici's global one. */
   dispatcher?: Dispatcher;
-  /** Epoch milliseconds, for Retry-After dates and the per-host gap; default Date.now. */
+  /**
+   * Epoch milliseconds, for Retry-After HTTP-dates; default Date.now. The per-host gap always
+   * runs on the real monotonic clock, so an accelerated demo clock cannot make us impolite.
+   */
   now?: () => number;
   /** Jitter source in [0, 1); default Math.random. */
   random?: () => number;
@@ -89,7 +92,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? BACKOFF_MAX_MS;
-  const gate: HostGate = createHostGate({ intervalMs: options.perHostIntervalMs, now, sleep });
+  const gate: HostGate = createHostGate({ intervalMs: options.perHostIntervalMs, now: () => performance.now(), sleep });
 
   async function request(url: string, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
     const method = opts.method ?? 'GET';
@@ -200,7 +203,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(timeoutError(shown, req.timeoutMs)), req.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timer.signal]) : timer.signal;
-    const started = now();
+    const started = performance.now();
     let body: (Dispatcher.ResponseData['body']) | undefined;
     try {
       const res = await undiciRequest(req.url, {
@@ -213,7 +216,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       body = res.body;
       const status = res.statusCode;
       const headers = flattenHeaders(res.headers);
-      log.debug({ url: shown, method: req.method, status, ms: now() - started }, 'HTTP 回應 (response)');
+      log.debug({ url: shown, method: req.method, status, ms: Math.round(performance.now() - started) }, 'HTTP 回應 (response)');
 
       if (status === 304) {
         await body.dump();
