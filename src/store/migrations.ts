@@ -104,4 +104,53 @@ export const MIGRATIONS: readonly string[] = [
     last_new_items INTEGER NOT NULL DEFAULT 0
   );
   `,
+  `
+  -- Migration 2: the Elasticsearch index spool (a transactional outbox for index writes).
+  -- A row is written in the same transaction that stores a mention (or records an alert change)
+  -- and deleted only once Elasticsearch has acknowledged the write, so an outage delays, never drops.
+  CREATE TABLE es_spool (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    index_name TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    -- External version for documents rewritten over time (alert states): an older write can never
+    -- overwrite a newer one, whatever order retries land in. NULL for write-once documents.
+    version INTEGER,
+    doc TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    enqueued_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+  );
+
+  -- Documents Elasticsearch rejected (mapping/parsing errors): kept with the reason until requeued.
+  CREATE TABLE es_dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    index_name TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    version INTEGER,
+    doc TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    error_type TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    enqueued_ms INTEGER NOT NULL,
+    failed_ms INTEGER NOT NULL
+  );
+
+  -- Small facts about the index: last successful write, feed cursors.
+  CREATE TABLE es_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  -- Alert states and delivery outcomes already copied into the spool (the alerts index feed).
+  CREATE TABLE es_feed_alerts (
+    alert_id TEXT PRIMARY KEY,
+    updated_ms INTEGER NOT NULL
+  );
+  CREATE TABLE es_feed_deliveries (
+    idempotency_key TEXT PRIMARY KEY
+  );
+  `,
 ];
