@@ -56,9 +56,9 @@ async function ensureTemplate(client: Client, spec: TemplateSpec, changes: Setup
  */
 async function upgradeExisting(client: Client, spec: TemplateSpec, changes: SetupChange[]): Promise<void> {
   const patterns = spec.body.index_patterns.join(',');
-  const mappings = await call('讀取索引對應', () => client.indices.getMapping({ index: patterns, allow_no_indices: true, expand_wildcards: 'open' }));
+  const mappings = await call('讀取索引對應', () => client.indices.getMapping({ index: patterns, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: 'open' }));
   const aliases = Object.keys(spec.body.template.aliases ?? {});
-  const aliasInfo = aliases.length > 0 ? await call('讀取別名', () => client.indices.getAlias({ index: patterns, allow_no_indices: true, expand_wildcards: 'open' }, { ignore: [404] })) : {};
+  const aliasInfo = aliases.length > 0 ? await call('讀取別名', () => client.indices.getAlias({ index: patterns, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: 'open' })) : {};
   for (const index of Object.keys(mappings).sort()) {
     const meta = mappings[index]?.mappings._meta as Record<string, unknown> | undefined;
     if (meta?.[HASH_KEY] === spec.mappingHash) {

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../core/clock';
 import { errorCode, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
@@ -85,7 +86,11 @@ export class SpoolIndexer {
   private sleepTimer: NodeJS.Timeout | null = null;
   private wakeSleep: (() => void) | null = null;
   private consecutiveFailures = 0;
-  private nextAttemptMs: number | null = null;
+  /**
+   * Monotonic time (performance.now) before which no batch is sent, while backing off. Waiting runs on
+   * real time, not the injected clock: a demo's simulated clock may stand still or jump by hours.
+   */
+  private resumeAt: number | null = null;
   private lastError: IndexerHealth['lastError'] = null;
   private lastStatus: IndexerHealth['status'] = 'ok';
   private readonly totals: IndexerHealth['totals'] = { indexed: 0, superseded: 0, retried: 0, rejected: 0, failedRequests: 0 };
@@ -190,13 +195,13 @@ export class SpoolIndexer {
     if (!progressed) {
       // Nothing went through: the cluster is refusing writes; back off like a failed request.
       this.consecutiveFailures++;
-      this.nextAttemptMs = now + this.backoffMs(this.consecutiveFailures);
+      this.resumeAt = performance.now() + this.backoffMs(this.consecutiveFailures);
       this.lastStatus = 'unavailable';
     } else {
       if (this.lastStatus === 'unavailable') this.log.info({ afterFailures: this.consecutiveFailures }, 'Elasticsearch 恢復寫入，開始補送 (index writable again, replaying spool)');
       this.consecutiveFailures = 0;
       // Overloaded (429/503): give the cluster a moment before the next batch.
-      this.nextAttemptMs = overloaded ? now + this.backoffMs(1) : null;
+      this.resumeAt = overloaded ? performance.now() + this.backoffMs(1) : null;
       this.lastStatus = firstRetry ? 'degraded' : 'ok';
     }
     return result;
@@ -207,13 +212,18 @@ export class SpoolIndexer {
     this.consecutiveFailures++;
     this.totals.failedRequests++;
     const waitMs = this.backoffMs(this.consecutiveFailures);
-    this.nextAttemptMs = now + waitMs;
+    this.resumeAt = performance.now() + waitMs;
     this.lastError = { code: failure.code, message: failure.message, atMs: now };
     const fields = { code: failure.code, status: failure.status, esType: failure.esType, err: failure.message, claimed, retryInMs: waitMs, consecutiveFailures: this.consecutiveFailures };
     // The first failure of an outage is an error; repeats are warnings, so a long outage does not flood the logs.
     if (this.lastStatus !== 'unavailable') this.log.error(fields, 'Elasticsearch 無法寫入，文件保留在佇列中稍後補送 (index unavailable, documents kept in spool)');
     else this.log.warn(fields, 'Elasticsearch 仍無法寫入 (index still unavailable)');
     this.lastStatus = 'unavailable';
+  }
+
+  /** Milliseconds of backoff still to wait (0 when none). */
+  private backoffLeftMs(): number {
+    return this.resumeAt === null ? 0 : Math.max(0, this.resumeAt - performance.now());
   }
 
   /** Health for /healthz, metrics and `yuqing status`. Reads two counts from SQLite. */
@@ -226,7 +236,7 @@ export class SpoolIndexer {
       lastSuccessMs: spool.lastSuccessMs(),
       lastError: this.lastError,
       consecutiveFailures: this.consecutiveFailures,
-      nextAttemptMs: this.nextAttemptMs,
+      nextAttemptMs: this.resumeAt === null ? null : this.options.clock.now() + Math.max(0, Math.round(this.resumeAt - performance.now())),
       deadLetters: spool.deadLetterCount(),
       totals: { ...this.totals },
     };
@@ -268,7 +278,7 @@ export class SpoolIndexer {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const wait = this.nextAttemptMs === null ? 0 : this.nextAttemptMs - this.options.clock.now();
+      const wait = this.backoffLeftMs();
       if (wait > 0) {
         // Feeds keep copying during a long backoff, so what they snapshot (alert evidence) stays current.
         this.pumpFeeds();
@@ -281,7 +291,7 @@ export class SpoolIndexer {
       } catch (err) {
         // SQLite trouble: keep the loop alive, say so, try again later.
         this.consecutiveFailures++;
-        this.nextAttemptMs = this.options.clock.now() + this.backoffMs(this.consecutiveFailures);
+        this.resumeAt = performance.now() + this.backoffMs(this.consecutiveFailures);
         this.lastError = { code: errorCode(err), message: errorMessage(err), atMs: this.options.clock.now() };
         this.log.error({ code: errorCode(err), err: errorMessage(err) }, '索引佇列讀寫失敗 (index spool failed)');
         continue;
@@ -292,19 +302,22 @@ export class SpoolIndexer {
   }
 
   /**
-   * Run batches until the spool is empty (rows backing off are waited for).
+   * Run batches until the feeds have nothing new and the spool is empty (rows backing off are waited for).
    * @throws IndexError when `timeoutMs` passes first, with the last failure as cause
    */
   async drain(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.options.spool.depth() > 0) {
+    for (;;) {
+      // Feeds first: what they have not copied yet is part of what must be drained.
+      this.pumpFeeds();
+      if (this.options.spool.depth() === 0) return;
       if (Date.now() > deadline) {
         throw new IndexError(`索引佇列在 ${timeoutMs} ms 內未能清空，尚有 ${this.options.spool.depth()} 筆 (spool not drained in time)`, {
           retryable: true,
           context: { lastError: this.lastError },
         });
       }
-      const wait = this.nextAttemptMs === null ? 0 : this.nextAttemptMs - this.options.clock.now();
+      const wait = this.backoffLeftMs();
       if (wait > 0) {
         await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, deadline - Date.now()))));
         continue;
