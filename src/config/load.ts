@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, ExpressionError, YuqingError, type ConfigProblem } from '../core/errors';
+import { ConfigError, ExpressionError, YuqingError, type ConfigErrorCode, type ConfigProblem } from '../core/errors';
 import type { ConnectorKind } from '../connectors/define';
 import { compileLevels, type CompiledLevels } from '../crisis/grade';
 import { loadLexicon, type Lexicon } from '../text/lexicon';
@@ -62,9 +62,9 @@ function versionOf(text: string): string {
 /** Collects problems from many files; the first error's code becomes the code of the combined error. */
 class ProblemList {
   readonly problems: ConfigProblem[] = [];
-  private code: ConfigError['code'] | undefined;
+  private code: ConfigErrorCode | undefined;
 
-  add(code: ConfigError['code'], ...problems: ConfigProblem[]): void {
+  add(code: ConfigErrorCode, ...problems: ConfigProblem[]): void {
     this.code ??= code;
     this.problems.push(...problems);
   }
@@ -72,7 +72,7 @@ class ProblemList {
   /** Record a thrown ConfigError; rethrow anything else. */
   addError(err: unknown): void {
     if (!(err instanceof ConfigError)) throw err;
-    this.add(err.code as ConfigError['code'], ...err.problems);
+    this.add(err.code, ...err.problems);
   }
 
   throwIfAny(): void {

@@ -36,7 +36,8 @@ const MAX_ALIAS_COUNT = 100;
  * @throws ConfigError E_CONFIG_IO when unreadable, E_CONFIG_YAML with file:line:column on syntax errors.
  */
 export function readYamlFile(path: string): YamlFile {
-  const displayPath = relative(process.cwd(), path) || path;
+  const rel = relative(process.cwd(), path);
+  const displayPath = rel && !rel.startsWith('..') ? rel : path;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -49,7 +50,8 @@ export function readYamlFile(path: string): YamlFile {
 /** Parse YAML text that came from `displayPath`. @throws ConfigError E_CONFIG_YAML */
 export function parseYamlText(text: string, displayPath: string): YamlFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // prettyErrors adds line/column to every error.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       'E_CONFIG_YAML',

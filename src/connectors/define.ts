@@ -20,6 +20,12 @@ export interface PollResult {
   notModified: boolean;
   /** Per-item problems that were skipped (each already logged with connector, URL and code). */
   warnings: string[];
+  /**
+   * Records what this poll consumed (conditional-GET validators, cursors). The pipeline calls it
+   * only after the items are stored, so a crash or a store failure in between refetches them
+   * instead of hiding them behind a 304.
+   */
+  commit?: () => void;
 }
 
 export interface ConnectorInstance {

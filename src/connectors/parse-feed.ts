@@ -3,7 +3,7 @@ import { FeedParseError } from '../core/errors';
 import type { RawItem } from '../core/types';
 import { parseFeedDate } from './feed-date';
 import { unwrapGoogleRedirect } from './google';
-import { plainText } from './plain-text';
+import { stripTags } from '../text/html-to-text';
 
 /** What rss-parser hands us per item, plus the fields we ask it for (all optional, any shape). */
 interface ParserItem {
@@ -107,7 +107,7 @@ export async function parseFeed(xml: string, feedUrl: string, nowMs: number): Pr
   const seen = new Set<string>();
 
   feed.items.forEach((entry, index) => {
-    const title = plainText(textOf(entry.title) ?? '');
+    const title = stripTags(textOf(entry.title) ?? '');
     const guid = textOf(entry.guid) ?? textOf(entry.id) ?? textOf(entry['rdf:about']);
     const label = `第 ${index + 1} 項「${title || guid || '(無標題)'}」`;
 
@@ -128,9 +128,9 @@ export async function parseFeed(xml: string, feedUrl: string, nowMs: number): Pr
     const html = textOf(entry['content:encoded']) ?? textOf(entry.content) ?? textOf(entry.summary);
     if (html) item.html = html;
     const author = textOf(entry.creator) ?? textOf(entry.author);
-    if (author) item.author = plainText(author);
+    if (author) item.author = stripTags(author);
     const site = textOf(entry.yqSource);
-    if (site) item.site = plainText(site);
+    if (site) item.site = stripTags(site);
 
     const rawDate = textOf(entry.pubDate) ?? textOf(entry.date) ?? textOf(entry.yqPublished) ?? textOf(entry.yqUpdated);
     if (rawDate) {

@@ -42,7 +42,7 @@ export function rssFeedUrl(options: RssOptions): string {
 
 /**
  * The `rss` connector kind: fetch one feed through the shared client (conditional GET; the
- * validators are committed only after the feed parsed), parse it, and for Google News split the
+ * validators are committed by the pipeline only after the items are stored), parse it, and for Google News split the
  * publisher off the title into `site`.
  */
 export const rssConnector = defineConnector({
@@ -68,8 +68,7 @@ export const rssConnector = defineConnector({
 
         const warnings = parsed.warnings.map((w) => `${info.id} ${res.url} E_FEED_PARSE ${w}`);
         for (const w of parsed.warnings) rt.log.warn({ connector: info.id, url: res.url, code: 'E_FEED_PARSE' }, w);
-        res.commitValidators?.();
-        return { items, notModified: false, warnings };
+        return { items, notModified: false, warnings, ...(res.commitValidators ? { commit: res.commitValidators } : {}) };
       },
     };
   },

@@ -60,11 +60,14 @@ export interface ConfigProblem extends FileLocation {
   message: string;
 }
 
+export type ConfigErrorCode = 'E_CONFIG_YAML' | 'E_CONFIG_SCHEMA' | 'E_CONFIG_REF' | 'E_CONFIG_IO';
+
 /** A user-editable file (main config, connector, rule, lexicon) is unreadable or invalid. */
 export class ConfigError extends YuqingError {
+  declare readonly code: ConfigErrorCode;
   readonly problems: ConfigProblem[];
 
-  constructor(code: 'E_CONFIG_YAML' | 'E_CONFIG_SCHEMA' | 'E_CONFIG_REF' | 'E_CONFIG_IO', problems: ConfigProblem[], options: YuqingErrorOptions = {}) {
+  constructor(code: ConfigErrorCode, problems: ConfigProblem[], options: YuqingErrorOptions = {}) {
     super(code, problems.map(formatProblem).join('\n'), { ...options, context: { ...options.context, files: [...new Set(problems.map((p) => p.file))] } });
     this.name = 'ConfigError';
     this.problems = problems;

@@ -34,6 +34,7 @@ export async function pollConnector(deps: PollDeps, connector: RunnableConnector
   try {
     const result = await connector.instance.poll({ id: connector.id, http: deps.http, log, clock: deps.clock, ...(signal ? { signal } : {}) });
     const summary = ingestItems({ ...deps, log }, connector, result.items);
+    result.commit?.();
     deps.store.sources.recordSuccess(connector.id, summary.stored, deps.clock.now());
     deps.metrics.connectorRuns.inc({ connector: connector.id, outcome: result.notModified ? 'not_modified' : 'ok' });
     deps.metrics.mentionsIngested.inc({ connector: connector.id }, summary.stored);

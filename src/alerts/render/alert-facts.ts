@@ -137,7 +137,8 @@ export function buildAlertFacts(notice: AlertNotice, options: AlertFactsOptions 
     volume: {
       mentions: alert.signal.mentions,
       baseline: formatDecimal(alert.signal.baseline),
-      spikeRatio: alert.signal.warm ? `${formatDecimal(alert.signal.spikeRatio)} 倍` : '基準建立中（暖機期，尚無倍數）',
+      // A warm signal with ratio 0 is below the rule's minimum volume: too few mentions to call a ratio.
+      spikeRatio: !alert.signal.warm ? '基準建立中（暖機期，尚無倍數）' : alert.signal.spikeRatio > 0 ? `${formatDecimal(alert.signal.spikeRatio)} 倍` : '提及數未達門檻，不計倍數',
       window: formatSpanLocal(alert.signal.windowStart, alert.signal.windowEnd, tz),
       windowLength: formatWindowLength(alert.signal.windowEnd - alert.signal.windowStart),
       warm: alert.signal.warm,

@@ -1,0 +1,29 @@
+import { formatLocal } from '../../core/time';
+import { openStateStore } from '../../store/state-store';
+import type { Project } from '../../config/load';
+import { systemClock } from '../../core/clock';
+import type { Output } from '../output';
+
+const STATUS_ZH = { ok: '正常', failing: '失敗中', blocked: '被封鎖' } as const;
+
+/** `yuqing status`: source health, outbox and open alerts, from the state file. */
+export function statusCommand(project: Project, out: Output): number {
+  const store = openStateStore({ path: project.paths.sqlite, clock: systemClock, storeMentionDocuments: true });
+  try {
+    const tz = project.main.timeZone;
+    const sources = store.sources.list();
+    out.out(`來源 (${sources.length})：`);
+    for (const s of sources) {
+      out.out(`  ${s.status === 'ok' ? '✔' : '✘'} ${s.connector} ${STATUS_ZH[s.status]}（自 ${formatLocal(s.sinceMs, tz)}）${s.lastOkMs ? ` 最後成功 ${formatLocal(s.lastOkMs, tz)}` : ''}${s.lastError ? ` 錯誤 [${s.lastErrorCode}] ${s.lastError}` : ''}`);
+    }
+    const o = store.outbox.summary();
+    out.out(`寄送佇列：待送 ${o.pending}，已送 ${o.sent}，失敗 ${o.failed}${o.oldestPendingMs ? `，最舊待送 ${formatLocal(o.oldestPendingMs, tz)}` : ''}`);
+    const open = store.alerts.list({ statuses: ['open', 'acknowledged'] });
+    out.out(`未解除警示：${open.length}`);
+    for (const a of open) out.out(`  ${a.level} ${a.ruleName} ${a.id}`);
+    out.out(`已保存提及：${store.mentions.countMentions()}`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}

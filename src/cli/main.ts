@@ -1,0 +1,106 @@
+import { Command, CommanderError } from 'commander';
+import { builtinRegistry } from '../connectors/builtin';
+import { YuqingError } from '../core/errors';
+import { alertsAckCommand, alertsListCommand, alertsShowCommand } from './commands/alerts';
+import { demoCommand } from './commands/demo';
+import { onceCommand } from './commands/once';
+import { runCommand } from './commands/run';
+import { statusCommand } from './commands/status';
+import { validateCommand } from './commands/validate';
+import { processOutput, type Output } from './output';
+import { DEFAULT_CONFIG, loadProjectOrReport } from './project';
+
+/**
+ * The `yuqing` command line. Returns the exit code instead of exiting, so tests can call it.
+ * Commands that need a valid configuration load it first and exit 1 with every problem listed.
+ */
+export async function main(argv: string[], out: Output = processOutput): Promise<number> {
+  let code = 0;
+  const program = new Command('yuqing')
+    .description('輿情 Yuqing：社群聆聽與危機警示 (social listening and crisis alerts)')
+    .option('-c, --config <file>', `主設定檔 (main config file)`, DEFAULT_CONFIG)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.out(s), writeErr: (s) => out.err(s) });
+  const config = (): string => program.opts<{ config: string }>().config;
+
+  program
+    .command('validate')
+    .description('檢查主設定檔、所有連接器與規則檔 (check every config file)')
+    .action(() => {
+      code = validateCommand(config(), out);
+    });
+  program
+    .command('run')
+    .description('啟動常駐服務 (run the daemon)')
+    .action(async () => {
+      code = await runCommand(config(), out);
+    });
+  program
+    .command('once')
+    .description('執行一輪：抓取所有來源、偵測、寄送，然後結束 (one cycle, then exit; exit 3 if something failed)')
+    .action(async () => {
+      code = await onceCommand(config(), out);
+    });
+  program
+    .command('demo')
+    .description('內建示範：模擬一場醫療糾紛危機，從來源到警示信 (the bundled end-to-end demo)')
+    .option('--data <dir>', '保留示範的狀態檔於此資料夾 (keep the demo state here)')
+    .option('--verbose', '顯示服務日誌 (show daemon logs on stderr)')
+    .action(async (opts: { data?: string; verbose?: boolean }) => {
+      code = await demoCommand(opts, out);
+    });
+  program
+    .command('status')
+    .description('來源健康、寄送佇列與未解除的警示 (source health, outbox, open alerts)')
+    .action(() => {
+      const project = loadProjectOrReport(config(), out);
+      code = project ? statusCommand(project, out) : 1;
+    });
+
+  const alerts = program.command('alerts').description('警示 (alerts)');
+  alerts
+    .command('list')
+    .description('未解除的警示 (open alerts)')
+    .option('--all', '包含已解除 (include resolved)')
+    .action((opts: { all?: boolean }) => {
+      const project = loadProjectOrReport(config(), out);
+      code = project ? alertsListCommand(project, Boolean(opts.all), out) : 1;
+    });
+  alerts
+    .command('show <id>')
+    .description('一則警示的完整內容 (one alert in full)')
+    .action((id: string) => {
+      const project = loadProjectOrReport(config(), out);
+      code = project ? alertsShowCommand(project, id, out) : 1;
+    });
+  alerts
+    .command('ack <id>')
+    .description('確認（認領）警示 (acknowledge an alert)')
+    .requiredOption('--by <name>', '確認者 (who)')
+    .option('--note <text>', '備註 (note)')
+    .action((id: string, opts: { by: string; note?: string }) => {
+      const project = loadProjectOrReport(config(), out);
+      code = project ? alertsAckCommand(project, id, opts.by, opts.note, out) : 1;
+    });
+
+  program
+    .command('connectors')
+    .description('連接器 (connectors)')
+    .command('kinds')
+    .description('列出可用的連接器種類 (list connector kinds)')
+    .action(() => {
+      for (const k of builtinRegistry.list()) out.out(`${k.kind}\t${k.sourceType}\t${k.description}`);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof YuqingError) {
+      out.err(`✘ [${err.code}] ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,229 @@
+import { deliverDue, type DeliverySummary } from '../alerts/outbox';
+import { BUILTIN_NOTIFIER_KINDS, type NotifierRegistry } from '../alerts/notifiers/registry';
+import type { Notifier } from '../alerts/notifiers/define';
+import type { ChannelKind } from '../alerts/types';
+import type { Project } from '../config/load';
+import { systemClock, type Clock } from '../core/clock';
+import { ConfigError, errorCode, errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { createHttpClient, type HttpClientOptions } from '../http/client';
+import type { HttpClient } from '../http/types';
+import { HttpServer, type HealthReport } from '../server/http-server';
+import { Metrics } from '../server/metrics';
+import { openStateStore, type StateStore } from '../store/state-store';
+import { createScorer, type Scorer } from '../text/scorer';
+import { detectRule, type DetectOutcome } from './detect';
+import { pollConnector, type PollOutcome, type RunnableConnector } from './poll-connector';
+import { Scheduler } from './scheduler';
+
+export interface AppOptions {
+  log: Logger;
+  clock?: Clock;
+  /** Where `*Env` secrets are read from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Overrides of the HTTP client (tests and the demo: no politeness gap on loopback, a MockAgent…). */
+  http?: Partial<HttpClientOptions>;
+  /** Start the /healthz + /metrics server in `start()` (default: the config's `server.enabled`). */
+  server?: boolean;
+  /** Collect process metrics (default true for the daemon). */
+  processMetrics?: boolean;
+}
+
+/** The result of one full cycle: every enabled connector once, detection, delivery. */
+export interface CycleResult {
+  polls: PollOutcome[];
+  detections: DetectOutcome[];
+  delivery: DeliverySummary;
+}
+
+/**
+ * The composition root: builds every stage from a loaded project and wires them in one direction
+ * (connectors → ingest → store → detect → outbox → notifiers). The daemon (`start`), one-shot runs
+ * (`runCycle`) and the demo all drive the same methods.
+ */
+export class App {
+  readonly store: StateStore;
+  readonly metrics: Metrics;
+  readonly http: HttpClient;
+  readonly scorer: Scorer;
+  readonly connectors: RunnableConnector[];
+  readonly clock: Clock;
+  readonly log: Logger;
+  private readonly notifiers: NotifierRegistry;
+  private readonly scheduler: Scheduler;
+  private server: HttpServer | undefined;
+  private lastDetectMs: number | null = null;
+  private lastDeliveryMs: number | null = null;
+  private stopping = false;
+
+  constructor(readonly project: Project, private readonly options: AppOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log;
+    this.metrics = new Metrics({ processMetrics: options.processMetrics ?? true });
+    this.store = openStateStore({ path: project.paths.sqlite, clock: this.clock, storeMentionDocuments: true });
+    const h = project.main.http;
+    this.http = createHttpClient({
+      userAgent: h.userAgent,
+      timeoutMs: h.timeoutMs,
+      maxBodyBytes: h.maxBodyBytes,
+      perHostIntervalMs: h.perHostIntervalMs,
+      retries: h.retries,
+      maxRedirects: h.maxRedirects,
+      validators: this.store.validators,
+      log: this.log.child({ component: 'http' }),
+      now: () => this.clock.now(),
+      ...options.http,
+    });
+    this.scorer = createScorer({ rules: project.rules.map((r) => r.config), lexicon: project.lexicon });
+    this.connectors = project.connectors
+      .filter((c) => c.config.enabled)
+      .map((c) => ({
+        id: c.config.id,
+        sourceType: c.config.sourceType ?? c.kind.sourceType,
+        ...(c.config.site ? { site: c.config.site } : {}),
+        instance: c.kind.create(c.options, { id: c.config.id }),
+      }));
+    this.notifiers = this.buildNotifiers();
+    this.scheduler = new Scheduler({ timeZone: project.main.timeZone, log: this.log.child({ component: 'scheduler' }) });
+  }
+
+  /**
+   * One notifier per configured channel. A channel whose secrets are missing is left out and
+   * reported: its deliveries wait in the outbox until the daemon restarts with them set.
+   */
+  private buildNotifiers(): NotifierRegistry {
+    const registry = new Map<ChannelKind, Notifier>();
+    const ctx = { config: this.project.main, env: this.options.env ?? process.env, http: this.http, clock: this.clock, log: this.log.child({ component: 'notifier' }), configFile: this.project.configFile };
+    for (const kind of BUILTIN_NOTIFIER_KINDS) {
+      try {
+        const n = kind.create(ctx);
+        if (n) registry.set(kind.channel, n);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        this.log.error({ channel: kind.channel, code: err.code, err: err.message }, '通知管道設定不完整，此管道的通知會留在佇列中 (channel not usable; its deliveries wait in the outbox)');
+      }
+    }
+    return registry;
+  }
+
+  /** Run one connector now. Never throws (failures are recorded and returned). */
+  poll(connector: RunnableConnector, signal?: AbortSignal): Promise<PollOutcome> {
+    return this.metrics.time('poll', () =>
+      pollConnector({ store: this.store, scorer: this.scorer, clock: this.clock, log: this.log, http: this.http, metrics: this.metrics, keepUnmatched: this.project.main.storage.keepUnmatched }, connector, signal),
+    );
+  }
+
+  /** Every enabled connector once, concurrently (the HTTP client keeps one request per host at a time). */
+  pollAll(signal?: AbortSignal): Promise<PollOutcome[]> {
+    return Promise.all(this.connectors.map((c) => this.poll(c, signal)));
+  }
+
+  /** Evaluate every rule now; each rule is isolated from the others' failures. */
+  detect(): DetectOutcome[] {
+    const now = this.clock.now();
+    const out: DetectOutcome[] = [];
+    const end = this.metrics.cycleSeconds.startTimer({ stage: 'detect' });
+    for (const rule of this.project.rules) {
+      try {
+        const o = detectRule({ store: this.store, recipients: this.project.main.recipients, timeZone: this.project.main.timeZone }, rule, now);
+        for (const e of o.events) this.metrics.alertTransitions.inc({ rule: rule.config.id, type: e.type, level: e.toLevel ?? o.alert?.level ?? '' });
+        out.push(o);
+      } catch (err) {
+        this.log.error({ component: 'detect', rule: rule.config.id, code: errorCode(err), err: errorMessage(err) }, '規則偵測失敗 (rule evaluation failed)');
+      }
+    }
+    end();
+    this.lastDetectMs = now;
+    return out;
+  }
+
+  /** Deliver what is due in the outbox. */
+  async deliver(): Promise<DeliverySummary> {
+    const summary = await this.metrics.time('deliver', () =>
+      deliverDue({ store: this.store.outbox, notifiers: this.notifiers, clock: this.clock, log: this.log, policy: this.project.main.delivery }),
+    );
+    for (const i of summary.items) this.metrics.deliveries.inc({ channel: i.channel, outcome: i.outcome });
+    this.lastDeliveryMs = this.clock.now();
+    return summary;
+  }
+
+  /** Delete mentions and hits older than `storage.retentionDays` (the seeds' minimal-retention rule). */
+  enforceRetention(): { mentions: number; hits: number; seen: number } {
+    const cutoff = this.clock.now() - this.project.main.storage.retentionDays * 86_400_000;
+    const removed = this.store.mentions.prune(cutoff);
+    this.log.info({ component: 'retention', cutoff: new Date(cutoff).toISOString(), ...removed }, '已刪除超過保留期限的資料 (retention enforced)');
+    return removed;
+  }
+
+  /** One full cycle: poll everything, detect, deliver (`yuqing once`, the demo). */
+  async runCycle(signal?: AbortSignal): Promise<CycleResult> {
+    const polls = await this.pollAll(signal);
+    const detections = this.detect();
+    const delivery = await this.deliver();
+    return { polls, detections, delivery };
+  }
+
+  /** Start the daemon: one schedule per connector, detection + delivery on its own schedule, the HTTP server. */
+  async start(): Promise<void> {
+    for (const c of this.connectors) {
+      const file = this.project.connectors.find((x) => x.config.id === c.id)!;
+      this.scheduler.add(`connector:${c.id}`, file.config.schedule, async (signal) => {
+        await this.poll(c, signal);
+      });
+    }
+    this.scheduler.add('detect-deliver', this.project.main.detection.schedule, async () => {
+      this.detect();
+      await this.deliver();
+    });
+    // Daily, at a quiet hour; also once at start so a daemon that was down catches up.
+    this.scheduler.add('retention', '17 3 * * *', async () => {
+      this.enforceRetention();
+    });
+    const s = this.project.main.server;
+    if (this.options.server ?? s.enabled) {
+      this.server = new HttpServer({ host: s.host, port: s.port, log: this.log.child({ component: 'server' }), metrics: this.metrics, health: () => this.health(), beforeScrape: () => this.refreshGauges() });
+      const addr = await this.server.start();
+      this.log.info({ url: `http://${addr.address}:${addr.port}` }, 'HTTP 服務已啟動：/healthz、/metrics (server listening)');
+    }
+    this.scheduler.start();
+    this.log.info({ connectors: this.connectors.length, rules: this.project.rules.length }, 'Yuqing 已啟動 (daemon started)');
+    // Deliveries left pending by a previous run (crash, restart) go out at once.
+    void this.scheduler.runNow('detect-deliver');
+    void this.scheduler.runNow('retention');
+  }
+
+  /** Stop scheduling, let runs in flight finish, close everything. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.scheduler.stop();
+    await this.server?.stop();
+    for (const n of this.notifiers.values()) await n.close?.();
+    this.store.close();
+    this.log.info('Yuqing 已停止 (daemon stopped)');
+  }
+
+  /** Address of the running HTTP server, if any. */
+  private refreshGauges(): void {
+    this.metrics.outboxPending.set(this.store.outbox.summary().pending);
+    this.metrics.openAlerts.reset();
+    for (const a of this.store.alerts.list({ statuses: ['open', 'acknowledged'], limit: 1000 })) this.metrics.openAlerts.inc({ level: a.level });
+  }
+
+  /** What /healthz reports: sources, outbox, alerts, last cycle times. */
+  health(): HealthReport {
+    const sources = this.store.sources.list();
+    const outbox = this.store.outbox.summary();
+    const open = this.store.alerts.list({ statuses: ['open', 'acknowledged'], limit: 1000 });
+    const failing = sources.filter((s) => s.status !== 'ok');
+    return {
+      status: failing.length > 0 || outbox.failed > 0 ? 'degraded' : 'ok',
+      now: new Date(this.clock.now()).toISOString(),
+      lastDetectAt: this.lastDetectMs === null ? null : new Date(this.lastDetectMs).toISOString(),
+      lastDeliveryAt: this.lastDeliveryMs === null ? null : new Date(this.lastDeliveryMs).toISOString(),
+      sources: sources.map((s) => ({ connector: s.connector, status: s.status, since: new Date(s.sinceMs).toISOString(), lastError: s.lastError, consecutiveFailures: s.consecutiveFailures })),
+      outbox,
+      openAlerts: open.map((a) => ({ id: a.id, rule: a.ruleId, level: a.level, status: a.status, respondBy: new Date(a.respondBy).toISOString() })),
+    };
+  }
+}
