@@ -1,17 +1,6 @@
+import type { OutboxItem, OutboxStore } from '../alerts/outbox';
 import type { AlertNotice, ChannelKind } from '../alerts/types';
 import type { Db } from './database';
-
-/** One queued delivery as the delivery loop sees it. */
-export interface OutboxRow {
-  id: number;
-  idempotencyKey: string;
-  channel: ChannelKind;
-  target: string;
-  notice: AlertNotice;
-  attempts: number;
-  createdAt: number;
-  nextAttemptAt: number;
-}
 
 export interface OutboxSummary {
   pending: number;
@@ -37,10 +26,10 @@ interface Row {
  * recording re-sends it after restart under the same idempotency key (at-least-once; receivers
  * de-duplicate on the key).
  */
-export class OutboxRepo {
+export class OutboxRepo implements OutboxStore {
   constructor(private readonly db: Db) {}
 
-  claimDue(nowMs: number, limit: number): OutboxRow[] {
+  claimDue(nowMs: number, limit: number): OutboxItem[] {
     return this.db
       .prepare<[number, number], Row>("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?")
       .all(nowMs, limit)
