@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'E_HTTP_NETWORK'
   | 'E_HTTP_REDIRECT'
   | 'E_HTTP_BLOCKED'
+  | 'E_HTTP_ROBOTS'
   | 'E_FEED_PARSE'
   | 'E_CONNECTOR'
   | 'E_STORE'
@@ -93,9 +94,12 @@ export class ExpressionError extends YuqingError {
   }
 }
 
-export type HttpErrorCode = 'E_HTTP_STATUS' | 'E_HTTP_TIMEOUT' | 'E_HTTP_TOO_LARGE' | 'E_HTTP_NETWORK' | 'E_HTTP_REDIRECT' | 'E_HTTP_BLOCKED';
+export type HttpErrorCode = 'E_HTTP_STATUS' | 'E_HTTP_TIMEOUT' | 'E_HTTP_TOO_LARGE' | 'E_HTTP_NETWORK' | 'E_HTTP_REDIRECT' | 'E_HTTP_BLOCKED' | 'E_HTTP_ROBOTS';
 
-/** A fetch failed. `status` is set for E_HTTP_STATUS and E_HTTP_BLOCKED. */
+/**
+ * A fetch failed. `status` is set for E_HTTP_STATUS and E_HTTP_BLOCKED. E_HTTP_ROBOTS is our own
+ * refusal: the site's robots.txt disallows the URL (or cannot be read), so no request was sent.
+ */
 export class HttpError extends YuqingError {
   readonly url: string;
   readonly status: number | undefined;
