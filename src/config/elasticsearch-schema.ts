@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { envName } from '../../config/common';
-import { DEFAULT_INDEX_PREFIX, INDEX_PREFIX_PATTERN } from './index-names';
+import { DEFAULT_INDEX_PREFIX, INDEX_PREFIX_PATTERN } from '../store/elasticsearch/index-names';
+import { envName } from './common';
 
 /**
  * The `elasticsearch:` block of the main config (yuqing.yaml). When the block is present,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envName, slug } from './common';
 import { isValidTimeZone } from '../core/time';
+import { elasticsearchConfigSchema } from './elasticsearch-schema';
 
 /**
  * The main config file (yuqing.yaml): storage, HTTP politeness, server, channels and recipients.
@@ -61,6 +62,8 @@ export const mainConfigSchema = z.strictObject({
       keepUnmatched: z.boolean().default(false),
     })
     .prefault({}),
+  /** Elasticsearch as the mention index (optional; without it SQLite keeps the mentions). */
+  elasticsearch: elasticsearchConfigSchema.optional(),
   http: z
     .strictObject({
       userAgent: z.string().min(1).default('Yuqing/0.1 (social listening; +https://github.com/yuqing-monitor/yuqing)'),

@@ -2,7 +2,7 @@ import { Client } from '@elastic/elasticsearch';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { StoreError } from '../../core/errors';
-import type { ElasticsearchConfig } from './es-config';
+import type { ElasticsearchConfig } from '../../config/elasticsearch-schema';
 
 /** Where to resolve what the config names: environment variables and relative file paths. */
 export interface EsClientContext {
