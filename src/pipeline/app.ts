@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { deliverDue, type DeliverySummary } from '../alerts/outbox';
 import { BUILTIN_NOTIFIER_KINDS, type NotifierRegistry } from '../alerts/notifiers/registry';
 import type { Notifier } from '../alerts/notifiers/define';
@@ -10,6 +11,7 @@ import { createHttpClient, type HttpClientOptions } from '../http/client';
 import type { HttpClient } from '../http/types';
 import { HttpServer, type HealthReport } from '../server/http-server';
 import { Metrics } from '../server/metrics';
+import { MentionIndex } from '../store/elasticsearch/mention-index';
 import { openStateStore, type StateStore } from '../store/state-store';
 import { createScorer, type Scorer } from '../text/scorer';
 import { detectRule, type DetectOutcome } from './detect';
@@ -49,6 +51,8 @@ export class App {
   readonly connectors: RunnableConnector[];
   readonly clock: Clock;
   readonly log: Logger;
+  /** The Elasticsearch mention index, when the config has an `elasticsearch:` block. */
+  readonly index: MentionIndex | undefined;
   private readonly notifiers: NotifierRegistry;
   private readonly scheduler: Scheduler;
   private server: HttpServer | undefined;
@@ -60,7 +64,11 @@ export class App {
     this.clock = options.clock ?? systemClock;
     this.log = options.log;
     this.metrics = new Metrics({ processMetrics: options.processMetrics ?? true });
-    this.store = openStateStore({ path: project.paths.sqlite, clock: this.clock, storeMentionDocuments: true });
+    const es = project.main.elasticsearch;
+    // With Elasticsearch as the index of record, SQLite keeps what detection needs, not the documents.
+    this.store = openStateStore({ path: project.paths.sqlite, clock: this.clock, storeMentionDocuments: !es });
+    this.index = es ? new MentionIndex({ config: es, store: this.store, clock: this.clock, log: this.log, env: options.env ?? process.env, baseDir: dirname(project.configFile) }) : undefined;
+    this.index?.registerMetrics(this.metrics.registry);
     const h = project.main.http;
     this.http = createHttpClient({
       userAgent: h.userAgent,
@@ -107,10 +115,23 @@ export class App {
   }
 
   /** Run one connector now. Never throws (failures are recorded and returned). */
-  poll(connector: RunnableConnector, signal?: AbortSignal): Promise<PollOutcome> {
+  async poll(connector: RunnableConnector, signal?: AbortSignal): Promise<PollOutcome> {
+    // Backpressure: while Elasticsearch is up but behind, wait for the spool to shrink (never during an outage).
+    await this.index?.waitForRoom();
+    const onStored = this.index?.onStored;
     return this.metrics.time('poll', () =>
-      pollConnector({ store: this.store, scorer: this.scorer, clock: this.clock, log: this.log, http: this.http, metrics: this.metrics, keepUnmatched: this.project.main.storage.keepUnmatched }, connector, signal),
+      pollConnector({ store: this.store, scorer: this.scorer, clock: this.clock, log: this.log, http: this.http, metrics: this.metrics, keepUnmatched: this.project.main.storage.keepUnmatched, ...(onStored ? { onStored } : {}) }, connector, signal),
     );
+  }
+
+  /** Alert changes just committed go to the index spool now, with the evidence of this moment. */
+  private captureAlertChanges(): void {
+    try {
+      this.index?.captureAlertChanges();
+    } catch (err) {
+      // The indexer's loop copies them on its next round; say so rather than lose the moment silently.
+      this.log.error({ component: 'es', code: errorCode(err), err: errorMessage(err) }, '警示變更未能放入索引佇列，稍後重試 (alert changes not spooled yet)');
+    }
   }
 
   /** Every enabled connector once, concurrently (the HTTP client keeps one request per host at a time). */
@@ -133,6 +154,7 @@ export class App {
       }
     }
     end();
+    this.captureAlertChanges();
     this.lastDetectMs = now;
     return out;
   }
@@ -143,6 +165,7 @@ export class App {
       deliverDue({ store: this.store.outbox, notifiers: this.notifiers, clock: this.clock, log: this.log, policy: this.project.main.delivery }),
     );
     for (const i of summary.items) this.metrics.deliveries.inc({ channel: i.channel, outcome: i.outcome });
+    this.captureAlertChanges();
     this.lastDeliveryMs = this.clock.now();
     return summary;
   }
@@ -155,16 +178,23 @@ export class App {
     return removed;
   }
 
-  /** One full cycle: poll everything, detect, deliver (`yuqing once`, the demo). */
+  /** One full cycle: poll everything, detect, deliver, write the index (`yuqing once`, the demo). */
   async runCycle(signal?: AbortSignal): Promise<CycleResult> {
     const polls = await this.pollAll(signal);
     const detections = this.detect();
     const delivery = await this.deliver();
+    // What Elasticsearch cannot take now stays spooled for the next run; the cycle does not fail for it.
+    if (this.index) await this.index.flush(15_000);
     return { polls, detections, delivery };
   }
 
   /** Start the daemon: one schedule per connector, detection + delivery on its own schedule, the HTTP server. */
   async start(): Promise<void> {
+    if (this.index) {
+      this.index.start();
+      // Before alerting starts: a new machine takes its volume history from the index.
+      await this.index.rebuildBaselines(this.project.rules.map((r) => ({ id: r.config.id, volume: r.config.volume })), 30_000);
+    }
     for (const c of this.connectors) {
       const file = this.project.connectors.find((x) => x.config.id === c.id)!;
       this.scheduler.add(`connector:${c.id}`, file.config.schedule, async (signal) => {
@@ -178,6 +208,7 @@ export class App {
     // Daily, at a quiet hour; also once at start so a daemon that was down catches up.
     this.scheduler.add('retention', '17 3 * * *', async () => {
       this.enforceRetention();
+      await this.index?.enforceRetention();
     });
     const s = this.project.main.server;
     if (this.options.server ?? s.enabled) {
@@ -199,6 +230,7 @@ export class App {
     await this.scheduler.stop();
     await this.server?.stop();
     for (const n of this.notifiers.values()) await n.close?.();
+    await this.index?.stop();
     this.store.close();
     this.log.info('Yuqing 已停止 (daemon stopped)');
   }
@@ -217,13 +249,14 @@ export class App {
     const open = this.store.alerts.list({ statuses: ['open', 'acknowledged'], limit: 1000 });
     const failing = sources.filter((s) => s.status !== 'ok');
     return {
-      status: failing.length > 0 || outbox.failed > 0 ? 'degraded' : 'ok',
+      status: failing.length > 0 || outbox.failed > 0 || this.index?.degraded() ? 'degraded' : 'ok',
       now: new Date(this.clock.now()).toISOString(),
       lastDetectAt: this.lastDetectMs === null ? null : new Date(this.lastDetectMs).toISOString(),
       lastDeliveryAt: this.lastDeliveryMs === null ? null : new Date(this.lastDeliveryMs).toISOString(),
       sources: sources.map((s) => ({ connector: s.connector, status: s.status, since: new Date(s.sinceMs).toISOString(), lastError: s.lastError, consecutiveFailures: s.consecutiveFailures })),
       outbox,
       openAlerts: open.map((a) => ({ id: a.id, rule: a.ruleId, level: a.level, status: a.status, respondBy: new Date(a.respondBy).toISOString() })),
+      ...(this.index ? { index: this.index.health() } : {}),
     };
   }
 }

@@ -122,6 +122,9 @@ export const MIGRATIONS: readonly string[] = [
     next_attempt_ms INTEGER NOT NULL DEFAULT 0,
     last_error TEXT
   );
+  -- Rows are page-sized (a whole document each): without a small index, COUNT(*) (spool depth) and
+  -- MIN(enqueued_ms) (index lag) would read every page of the spool.
+  CREATE INDEX es_spool_enqueued ON es_spool (enqueued_ms);
 
   -- Documents Elasticsearch rejected (mapping/parsing errors): kept with the reason until requeued.
   CREATE TABLE es_dead_letters (
