@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { builtinRegistry } from '../connectors/builtin';
-import { YuqingError } from '../core/errors';
+import { UsageError, YuqingError } from '../core/errors';
 import { alertsAckCommand, alertsListCommand, alertsShowCommand } from './commands/alerts';
 import { demoCommand } from './commands/demo';
+import { esSetupCommand } from './commands/es-setup';
+import { esRequeueCommand, esStatusCommand } from './commands/es-status';
 import { onceCommand } from './commands/once';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
@@ -46,7 +48,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .description('內建示範：模擬一場醫療糾紛危機，從來源到警示信 (the bundled end-to-end demo)')
     .option('--data <dir>', '保留示範的狀態檔於此資料夾 (keep the demo state here)')
     .option('--verbose', '顯示服務日誌 (show daemon logs on stderr)')
-    .action(async (opts: { data?: string; verbose?: boolean }) => {
+    .option('--elasticsearch <url>', '同時寫入此 Elasticsearch，可在 Kibana 瀏覽 (also index into this Elasticsearch node)')
+    .action(async (opts: { data?: string; verbose?: boolean; elasticsearch?: string }) => {
       code = await demoCommand(opts, out);
     });
   program
@@ -81,6 +84,28 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .action((id: string, opts: { by: string; note?: string }) => {
       const project = loadProjectOrReport(config(), out);
       code = project ? alertsAckCommand(project, id, opts.by, opts.note, out) : 1;
+    });
+
+  const es = program.command('es').description('Elasticsearch 提及索引 (the mention index)');
+  es.command('setup')
+    .description('建立或更新索引範本與對應，列出變更 (create or upgrade templates and mappings)')
+    .action(async () => {
+      const project = loadProjectOrReport(config(), out);
+      code = project ? await esSetupCommand(project, out) : 1;
+    });
+  es.command('status')
+    .description('節點狀態、索引佇列、遭拒文件 (node, spool, dead letters)')
+    .action(async () => {
+      const project = loadProjectOrReport(config(), out);
+      code = project ? await esStatusCommand(project, out) : 1;
+    });
+  es.command('requeue [ids...]')
+    .description('把遭拒文件放回索引佇列 (requeue dead letters: all, or by id)')
+    .action((ids: string[]) => {
+      const bad = ids.filter((x) => !/^\d+$/.test(x));
+      if (bad.length > 0) throw new UsageError(`無效的編號 (not dead-letter ids): ${bad.join(', ')}`);
+      const project = loadProjectOrReport(config(), out);
+      code = project ? esRequeueCommand(project, ids.map(Number), out) : 1;
     });
 
   program
