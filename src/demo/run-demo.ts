@@ -31,6 +31,8 @@ export interface DemoOptions {
   verbose?: boolean;
   /** Rule file to run the scenario against (default rules/example-clinic.yaml). */
   rulesFile?: string;
+  /** Also index the demo into this Elasticsearch node (e.g. docker-compose's, to browse it in Kibana). */
+  elasticsearch?: { url: string; indexPrefix?: string };
 }
 
 export interface DemoCheck {
@@ -52,9 +54,10 @@ const CONNECTORS: Array<{ feed: DemoFeed; id: string; name: string; sourceType: 
   { feed: 'alerts', id: 'demo-google-alerts', name: 'Google 快訊（模擬）', sourceType: 'news' },
 ];
 
-function demoProject(feeds: DemoFeedServer, smtpPort: number, webhookUrl: string, dataDir: string, rulesFile: string): Project {
+function demoProject(feeds: DemoFeedServer, smtpPort: number, webhookUrl: string, dataDir: string, rulesFile: string, elasticsearch?: DemoOptions['elasticsearch']): Project {
   const main = mainConfigSchema.parse({
     timeZone: TZ,
+    ...(elasticsearch ? { elasticsearch } : {}),
     storage: { sqlitePath: join(dataDir, 'yuqing-demo.db') },
     // Every feed is on 127.0.0.1: no politeness gap needed, and no retries to wait out.
     http: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5_000 },
@@ -107,7 +110,7 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<D
     await feeds.start();
     const { port } = await smtp.start();
     const { url } = await receiver.start();
-    const project = demoProject(feeds, port, url, dataDir, options.rulesFile ?? join(PACKAGE_ROOT, 'rules', 'example-clinic.yaml'));
+    const project = demoProject(feeds, port, url, dataDir, options.rulesFile ?? join(PACKAGE_ROOT, 'rules', 'example-clinic.yaml'), options.elasticsearch);
     const log = options.verbose ? createLogger({ fd: 2 }) : silentLogger();
     app = new App(project, { log, clock, env: { [SECRET_ENV]: secret }, processMetrics: false, server: false });
 
@@ -151,6 +154,7 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<D
     out.out(`來源共提供 ${scenario.items.length} 則項目，存入提及 ${stored} 則（徵才與不相關貼文已排除）；回應 304 ${feeds.served.notModified} 次。`);
 
     const checks = verify(scenario, alerts, summary, emails.length, receiver, stored, app);
+    if (app.index) checks.push(await indexCheck(app, stored));
     out.out('\n檢查結果：');
     for (const c of checks) out.out(`  ${c.ok ? '✔' : '✘'} ${c.text}`);
     const ok = checks.every((c) => c.ok);
@@ -161,6 +165,15 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<D
     await Promise.allSettled([feeds.stop(), smtp.stop(), receiver.stop()]);
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** With Elasticsearch: the index holds exactly the mentions the demo stored, nothing left in the spool. */
+async function indexCheck(app: App, stored: number): Promise<DemoCheck> {
+  const index = app.index!;
+  const pending = await index.flush(30_000);
+  await index.client.indices.refresh({ index: index.names.mentionsAlias, ignore_unavailable: true, allow_no_indices: true });
+  const { count } = await index.client.count({ index: index.names.mentionsAlias, ignore_unavailable: true, allow_no_indices: true });
+  return { ok: pending === 0 && count === stored, text: `Elasticsearch 索引 ${count} 則提及 = 存入的 ${stored} 則（佇列剩 ${pending} 筆）；警示時間軸在 ${index.names.alertsIndex}` };
 }
 
 function printLeadView(out: Output, emails: Array<{ subject: string | undefined; text: string | undefined }>): void {
