@@ -5,7 +5,8 @@ import type { Logger } from '../core/logger';
 import { decodeBody } from './charset';
 import { readBody } from './decompress';
 import { createHostGate, type HostGate, type ReleaseHost, type Sleep } from './host-gate';
-import { blockedError, networkError, redirectError, shownUrl, statusError, timeoutError, tooLargeError } from './http-errors';
+import { blockedError, networkError, redirectError, robotsError, shownUrl, statusError, timeoutError, tooLargeError } from './http-errors';
+import { createRobotsPolicy, productToken, type RobotsPolicy } from './robots';
 import { backoffDelayMs, BACKOFF_MAX_MS, isRetryableStatus, parseRetryAfter } from './retry';
 import type { HttpClient, HttpRequestOptions, HttpResponse, ValidatorStore, Validators } from './types';
 
@@ -41,7 +42,16 @@ export interface HttpClientOptions {
    * once with `retryAfterMs` set, so the scheduler can come back later. Default 30 s.
    */
   maxRetryAfterMs?: number;
+  /**
+   * Obey robots.txt for requests that ask for it (`robots: true`): fetched per origin through this
+   * client, cached `ttlMs` (default 24 h); `Crawl-delay` (capped at `maxCrawlDelayMs`, default
+   * 60 s) widens the per-host gap for every polite request to that origin. Off when absent.
+   */
+  robots?: { ttlMs?: number; maxCrawlDelayMs?: number; unreachableTtlMs?: number };
 }
+
+/** robots.txt bodies past this are not read (RFC 9309 asks crawlers to parse at least 500 KiB). */
+const ROBOTS_MAX_BYTES = 512 * 1024;
 
 /** Accept-Encoding we send: everything decompress.ts can undo. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
@@ -67,6 +77,8 @@ interface HopRequest {
   body: string | Buffer | undefined;
   retries: number;
   polite: boolean;
+  robots: boolean;
+  minHostIntervalMs: number;
   followRedirects: boolean;
   timeoutMs: number;
   maxBodyBytes: number;
@@ -93,6 +105,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const random = options.random ?? Math.random;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? BACKOFF_MAX_MS;
   const gate: HostGate = createHostGate({ intervalMs: options.perHostIntervalMs, now: () => performance.now(), sleep });
+  const robots: RobotsPolicy | undefined = options.robots
+    ? createRobotsPolicy({
+        ...options.robots,
+        userAgentToken: productToken(options.userAgent),
+        now,
+        log: options.log,
+        // robots.txt is itself fetched politely (through the gate), never conditionally, and never checked against itself.
+        fetch: async (robotsUrl, signal) => {
+          const res = await request(robotsUrl, { conditional: false, robots: false, maxBodyBytes: ROBOTS_MAX_BYTES, retries: 1, headers: { accept: 'text/plain, */*;q=0.5' }, ...(signal ? { signal } : {}) });
+          return { status: res.status, text: res.text };
+        },
+      })
+    : undefined;
 
   async function request(url: string, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
     const method = opts.method ?? 'GET';
@@ -115,6 +140,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: hopBody,
         retries: idempotent ? (opts.retries ?? options.retries) : 0,
         polite: opts.polite ?? true,
+        robots: (opts.robots ?? false) && robots !== undefined,
+        minHostIntervalMs: opts.minHostIntervalMs ?? 0,
         followRedirects: opts.followRedirects ?? true,
         timeoutMs: opts.timeoutMs ?? options.timeoutMs,
         maxBodyBytes: opts.maxBodyBytes ?? options.maxBodyBytes,
@@ -177,7 +204,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   /** One URL: wait for the host's turn, then attempt (with retries) until a usable answer. */
   async function fetchHop(req: HopRequest): Promise<HopResult> {
     const shown = shownUrl(req.url.href, req.redact);
-    const release: ReleaseHost | undefined = req.polite ? await gate.acquire(req.url.hostname, req.signal) : undefined;
+    let intervalMs = req.minHostIntervalMs;
+    if (req.robots && robots) {
+      const verdict = await robots.check(req.url, req.signal);
+      if (!verdict.allowed) throw robotsError(shown, verdict.robotsUrl, verdict.reason ?? 'disallowed');
+    }
+    // A known Crawl-delay widens the gap for every polite request to that origin, checked or not.
+    intervalMs = Math.max(intervalMs, robots?.cachedCrawlDelayMs(req.url) ?? 0);
+    const release: ReleaseHost | undefined = req.polite ? await gate.acquire(req.url.hostname, req.signal, intervalMs) : undefined;
     try {
       for (let attempt = 0; ; attempt++) {
         const outcome = await attemptOnce(req, shown);
@@ -186,7 +220,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const retryAfterMs = outcome.error.retryAfterMs;
         const canRetry = attempt < req.retries && (retryAfterMs === undefined || retryAfterMs <= maxRetryAfterMs);
         if (!canRetry) throw outcome.error;
-        const waitMs = Math.max(backoffDelayMs(attempt, random), retryAfterMs ?? 0, req.polite ? options.perHostIntervalMs : 0);
+        const waitMs = Math.max(backoffDelayMs(attempt, random), retryAfterMs ?? 0, req.polite ? Math.max(options.perHostIntervalMs, intervalMs) : 0);
         log.warn({ url: shown, code: outcome.error.code, status: outcome.error.status, attempt: attempt + 1, waitMs }, '請求失敗，稍後重試 (retrying)');
         await sleep(waitMs, req.signal);
       }

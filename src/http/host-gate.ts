@@ -22,9 +22,11 @@ export interface HostGate {
   /**
    * Wait for this host's turn. Resolves with the release function once no other request to the
    * host is in flight and the gap since the last one has passed.
+   * `minIntervalMs` raises the gap for this request (a connector's own minimum, a robots.txt
+   * Crawl-delay); it never lowers the gate's.
    * @throws the signal's reason when aborted while waiting (the turn is given up, order kept).
    */
-  acquire(host: string, signal?: AbortSignal): Promise<ReleaseHost>;
+  acquire(host: string, signal?: AbortSignal, minIntervalMs?: number): Promise<ReleaseHost>;
 }
 
 export function createHostGate(options: HostGateOptions): HostGate {
@@ -34,7 +36,7 @@ export function createHostGate(options: HostGateOptions): HostGate {
   const lastEndAt = new Map<string, number>();
 
   return {
-    async acquire(host, signal) {
+    async acquire(host, signal, minIntervalMs) {
       const key = host.toLowerCase();
       const previous = tails.get(key) ?? Promise.resolve();
       let open!: () => void;
@@ -54,7 +56,7 @@ export function createHostGate(options: HostGateOptions): HostGate {
       try {
         await waitOrAbort(previous, signal);
         const last = lastEndAt.get(key);
-        const wait = last === undefined ? 0 : last + intervalMs - now();
+        const wait = last === undefined ? 0 : last + Math.max(intervalMs, minIntervalMs ?? 0) - now();
         if (wait > 0) await sleep(wait, signal);
       } catch (err) {
         // Giving up our turn: those behind us still wait for `previous` through the chain.

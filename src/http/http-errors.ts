@@ -56,3 +56,11 @@ export function statusError(url: string, status: number, retryAfterMs: number | 
     context: { bodySnippet },
   });
 }
+
+/** E_HTTP_ROBOTS: robots.txt disallows the URL, or could not be read (then nothing is allowed). Nothing was sent. */
+export function robotsError(url: string, robotsUrl: string, reason: 'disallowed' | 'unreachable'): HttpError {
+  const why = reason === 'disallowed' ? 'robots.txt 不允許抓取此網址' : 'robots.txt 暫時無法取得，依規範暫停抓取此網站';
+  return new HttpError('E_HTTP_ROBOTS', `${why}：${url} (${reason === 'disallowed' ? 'disallowed by robots.txt' : 'robots.txt unreachable'})`, url, {
+    context: { robotsUrl, reason },
+  });
+}

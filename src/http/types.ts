@@ -23,6 +23,17 @@ export interface HttpRequestOptions {
   retries?: number;
   /** Wait for the per-host gap (default true; webhooks turn it off). */
   polite?: boolean;
+  /**
+   * Check robots.txt first (default false; the crawling connector kinds turn it on). Each redirect
+   * hop is checked too. A disallowed URL rejects with E_HTTP_ROBOTS and is never requested. Has no
+   * effect when the client was built without `robots`.
+   */
+  robots?: boolean;
+  /**
+   * The least gap before this request to its host, when larger than the client's
+   * `perHostIntervalMs` (a connector kind's own politeness, e.g. Dcard ≥ 5 s).
+   */
+  minHostIntervalMs?: number;
   /** Follow redirects (default true; webhooks turn it off: a 3xx is a failure there). */
   followRedirects?: boolean;
   signal?: AbortSignal;
