@@ -156,4 +156,41 @@ export const MIGRATIONS: readonly string[] = [
     idempotency_key TEXT PRIMARY KEY
   );
   `,
+  `
+  -- Migration 3: per-source backoff, revisits of recent forum items, evidence versions.
+  -- sources keeps its columns' meaning; the new ones say when the next poll may run at the
+  -- earliest (consecutive failures, a block, Retry-After) and why. NULL = on its schedule.
+  ALTER TABLE sources ADD COLUMN next_attempt_ms INTEGER;
+  ALTER TABLE sources ADD COLUMN backoff_reason TEXT;
+
+  -- Stored forum mentions to look at again for a while: engagement, edits, deletion.
+  CREATE TABLE revisits (
+    mention_id TEXT PRIMARY KEY,
+    connector TEXT NOT NULL,
+    url TEXT NOT NULL,
+    guid TEXT,
+    first_seen_ms INTEGER NOT NULL,
+    next_due_ms INTEGER,            -- NULL once finished (window over, or the item is gone)
+    done INTEGER NOT NULL DEFAULT 0, -- revisits made
+    last_sha256 TEXT NOT NULL,
+    last_engagement TEXT,           -- JSON Engagement as last seen
+    gone_ms INTEGER                 -- when it was found deleted
+  );
+  CREATE INDEX revisits_due ON revisits (connector, next_due_ms);
+
+  -- Evidence versions: seq 0 is the text as first stored; later rows record what a revisit saw
+  -- change (edited text with its hash, a deletion, engagement). Rows are only ever appended.
+  CREATE TABLE mention_versions (
+    mention_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    observed_ms INTEGER NOT NULL,
+    change TEXT NOT NULL,           -- original | edited | deleted | engagement
+    title TEXT,
+    body TEXT,
+    content_sha256 TEXT,
+    engagement TEXT,
+    detail TEXT,
+    PRIMARY KEY (mention_id, seq)
+  );
+  `,
 ];
