@@ -193,4 +193,22 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (mention_id, seq)
   );
   `,
+  `
+  -- Migration 4: alert series, detector state, source activity.
+  -- An alert belongs to a series (its key): a rule's crisis alerts use the rule id, a weekly
+  -- hot-spot "hotspot:<rule>:<topic>", a source-health alert "source:<connector>". Existing rows are crisis alerts.
+  ALTER TABLE alerts ADD COLUMN alert_key TEXT;
+  UPDATE alerts SET alert_key = rule_id;
+  CREATE INDEX alerts_key_status ON alerts (alert_key, status);
+
+  -- Small serialisable detector state that must survive restarts (JSON per key).
+  CREATE TABLE detector_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+
+  -- "When did this source last bring anything new": the silence check reads it every cycle.
+  CREATE INDEX seen_connector_time ON seen (connector, first_seen_ms);
+  `,
 ];
