@@ -21,6 +21,11 @@ export interface Engagement {
   pushes?: number;
   /** PTT 噓 */
   boos?: number;
+  /**
+   * Net score when the source shows only that: PTT's 推文數 on index pages (推 − 噓, shown capped:
+   * 爆 = 100, X1…XX = −10…−100), Reddit's score.
+   */
+  net?: number;
 }
 
 /** One item as a connector sees it, before normalisation. */
@@ -39,6 +44,11 @@ export interface RawItem {
   site?: string;
   publishedAt?: Date;
   engagement?: Engagement;
+  /**
+   * The body is an excerpt (list page, feed summary) rather than the full text. A revisit that
+   * then reads the full text records it as completing the item, not as an edit.
+   */
+  partial?: boolean;
 }
 
 /** A normalised record, the same whatever the source. Times are ISO 8601 (UTC). */
