@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMs, slug, term } from './common';
+import { baselineMethodSchema, escalateSchema, remindersSchema, seasonalitySchema, weeklyHotspotSchema } from './rule-alerting-schema';
 
 /**
  * One rule file = one monitored client (rules/<id>.yaml). Every key is documented in
@@ -55,6 +56,10 @@ export const ruleFileSchema = z.strictObject({
       baseline: durationMs.prefault('14d'),
       minCount: z.number().int().min(1).default(5),
       warmup: durationMs.prefault('1d'),
+      /** `robust` (winsorized daily totals) or `mean`; see src/spikes/baseline.ts. */
+      method: baselineMethodSchema,
+      /** `auto`: follow the hour of day (7+ days of history) and of the week (28+ days). */
+      seasonality: seasonalitySchema,
     })
     .prefault({}),
   levels: z
@@ -62,6 +67,12 @@ export const ruleFileSchema = z.strictObject({
     .refine((l) => l.L1 || l.L2 || l.L3, { message: '至少要定義 L1、L2、L3 其中一級 (define at least one level)' }),
   /** How long the conditions must stay false before the alert is resolved ("volume back to normal"). */
   cooldown: durationMs.prefault('2h'),
+  /** Escalate an alert nobody acknowledged (seed 002: 升級機制). */
+  escalate: escalateSchema.optional(),
+  /** Red-clock reminders after an alert opened, while it is not resolved (e.g. [2h, 6h, 12h, 20h]). */
+  reminders: remindersSchema.default([]),
+  /** Same topic more than N times in a calendar week → a review alert (seed 002: 週報熱點). */
+  weeklyHotspot: weeklyHotspotSchema.optional(),
 });
 
 export type RuleFile = z.infer<typeof ruleFileSchema>;

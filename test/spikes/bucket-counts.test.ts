@@ -22,7 +22,7 @@ describe('bucketCounts', () => {
 
 describe('windowRanges', () => {
   it('puts a whole number of baseline buckets right before the window', () => {
-    const r = windowRanges(T0, { bucket: 15 * MIN, window: 60 * MIN, baseline: 24 * 60 * MIN, minCount: 5, warmup: 0 });
+    const r = windowRanges(T0, { bucket: 15 * MIN, window: 60 * MIN, baseline: 24 * 60 * MIN, minCount: 5, warmup: 0, method: 'robust', seasonality: 'auto' });
     expect(r).toEqual({ windowStartMs: T0 - 60 * MIN, windowEndMs: T0, baselineStartMs: T0 - 25 * 60 * MIN, baselineBuckets: 96 });
   });
 });

@@ -10,7 +10,7 @@ const NOW = Date.UTC(2026, 2, 10, 6, 0);
 const WINDOW_START = NOW - HOUR;
 
 // 15-minute buckets, a 1-hour window, a 1-day baseline (96 buckets), at least 5 mentions, 1 day of warm-up.
-const volume = { bucket: 15 * MIN, window: HOUR, baseline: DAY, minCount: 5, warmup: DAY };
+const volume = { bucket: 15 * MIN, window: HOUR, baseline: DAY, minCount: 5, warmup: DAY, method: 'robust' as const, seasonality: 'auto' as const };
 
 function rows(n: number, extra: Partial<RuleHitRow> = {}): RuleHitRow[] {
   return Array.from({ length: n }, (_, i) => ({
