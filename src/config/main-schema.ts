@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envName, slug } from './common';
 import { isValidTimeZone } from '../core/time';
 import { elasticsearchConfigSchema } from './elasticsearch-schema';
+import { ackLinksSchema, chatChannelsSchema, recipientChatSchema, sourceHealthSchema } from './alerting-schema';
 
 /**
  * The main config file (yuqing.yaml): storage, HTTP politeness, server, channels and recipients.
@@ -37,6 +38,8 @@ const recipientSchema = z.strictObject({
   email: z.array(z.email()).default([]),
   /** Names of webhooks under `channels.webhooks`. */
   webhooks: z.array(slug).default([]),
+  /** Slack, Teams, Discord, LINE, Alertmanager targets and quiet hours (src/config/alerting-schema.ts). */
+  ...recipientChatSchema,
 });
 
 export const mainConfigSchema = z.strictObject({
@@ -81,12 +84,16 @@ export const mainConfigSchema = z.strictObject({
       enabled: z.boolean().default(true),
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8787),
+      /** Signed acknowledge links in notices, answered at /ack/… (optional). */
+      ackLinks: ackLinksSchema.optional(),
     })
     .prefault({}),
   detection: z
     .strictObject({
       /** node-cron expression for the detect + deliver cycle. */
       schedule: z.string().default('* * * * *'),
+      /** Alerts about sources that keep failing or stop producing (src/config/alerting-schema.ts). */
+      sources: sourceHealthSchema.prefault({}),
     })
     .prefault({}),
   delivery: z
@@ -105,6 +112,7 @@ export const mainConfigSchema = z.strictObject({
         })
         .optional(),
       webhooks: z.record(slug, webhookSchema).default({}),
+      ...chatChannelsSchema,
     })
     .prefault({}),
   recipients: z.record(slug, recipientSchema).default({}),
