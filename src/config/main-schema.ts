@@ -77,6 +77,26 @@ export const mainConfigSchema = z.strictObject({
       /** Retries after the first attempt for 429/5xx/network errors. */
       retries: z.number().int().min(0).max(10).default(2),
       maxRedirects: z.number().int().min(0).max(20).default(5),
+      /** robots.txt, obeyed by the crawling connector kinds (ptt, dcard, html, reddit, discourse). */
+      robotsTxt: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** How long a fetched robots.txt is trusted (RFC 9309: at most 24 h). */
+          cacheMs: z.number().int().min(60_000).max(86_400_000).default(86_400_000),
+          /** A Crawl-delay longer than this counts as this. */
+          maxCrawlDelayMs: z.number().int().min(0).default(60_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** Per-source backoff after failed polls (src/pipeline/source-backoff.ts): jittered, doubling, capped. */
+  polling: z
+    .strictObject({
+      failureBackoffMs: z.number().int().min(1_000).default(60_000),
+      failureBackoffMaxMs: z.number().int().min(1_000).default(6 * 3_600_000),
+      /** After a block (403, Cloudflare challenge): hours, not minutes. */
+      blockedBackoffMs: z.number().int().min(60_000).default(6 * 3_600_000),
+      blockedBackoffMaxMs: z.number().int().min(60_000).default(24 * 3_600_000),
     })
     .prefault({}),
   server: z
