@@ -26,11 +26,45 @@ export interface PollResult {
    * instead of hiding them behind a 304.
    */
   commit?: () => void;
+  /**
+   * The source asked not to be polled again sooner than this many milliseconds (rate-limit
+   * headers on a successful answer, e.g. Reddit's `X-Ratelimit-Reset` when nothing remains).
+   */
+  retryAfterMs?: number;
+}
+
+/** When stored items of a kind are looked at again (see src/pipeline/revisit.ts). */
+export interface RevisitPolicy {
+  /** Offsets after an item was first stored, ascending (ms): one revisit at each. */
+  afterMs: number[];
+  /** Revisits per poll at most (each is one more request to the source). */
+  maxPerPoll: number;
+}
+
+/** The item to look at again, as stored. */
+export interface RevisitRequest {
+  url: string;
+  guid?: string;
+}
+
+/** What a revisit found: the item now (full text, engagement), or that it is gone (deleted, hidden). */
+export type RevisitResult = { status: 'present'; item: RawItem } | { status: 'gone'; detail: string };
+
+/** Kinds whose items change after posting (forums) can fetch one item again. */
+export interface Revisitor {
+  policy: RevisitPolicy;
+  /**
+   * Fetch one stored item again. Resolves `gone` when the source says it is deleted or hidden
+   * (404/410 and the kind's own markers); throws a typed error when the source fails.
+   */
+  fetch(rt: ConnectorRuntime, target: RevisitRequest): Promise<RevisitResult>;
 }
 
 export interface ConnectorInstance {
   /** Fetch once. Throws a typed error (HttpError, FeedParseError, ConnectorError) when the source fails as a whole. */
   poll(rt: ConnectorRuntime): Promise<PollResult>;
+  /** Present when the kind can revisit items and the connector file did not turn it off. */
+  revisit?: Revisitor;
 }
 
 /** A connector kind: one typed declaration per file (src/connectors/<kind>.ts). */

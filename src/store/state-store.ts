@@ -3,6 +3,7 @@ import { AlertsRepo } from './alerts-repo';
 import { openDatabase, type Db } from './database';
 import { MentionsRepo } from './mentions-repo';
 import { OutboxRepo } from './outbox-repo';
+import { RevisitsRepo } from './revisits-repo';
 import { RuleStateRepo } from './rule-state-repo';
 import { SourcesRepo } from './sources-repo';
 import { ValidatorsRepo } from './validators-repo';
@@ -16,6 +17,8 @@ export interface StateStore {
   alerts: AlertsRepo;
   outbox: OutboxRepo;
   sources: SourcesRepo;
+  /** Revisits of recent forum mentions and their evidence versions. */
+  revisits: RevisitsRepo;
   close(): void;
 }
 
@@ -38,6 +41,7 @@ export function openStateStore(options: StateStoreOptions): StateStore {
     alerts: new AlertsRepo(db),
     outbox: new OutboxRepo(db),
     sources: new SourcesRepo(db),
+    revisits: new RevisitsRepo(db),
     close: () => {
       if (db.open) db.close();
     },
