@@ -7,7 +7,7 @@ import type { Project } from '../config/load';
 import { systemClock, type Clock } from '../core/clock';
 import { ConfigError, errorCode, errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { createHttpClient, type HttpClientOptions } from '../http/client';
+import type { HttpClientOptions } from '../http/client';
 import type { HttpClient } from '../http/types';
 import { HttpServer, type HealthReport } from '../server/http-server';
 import { Metrics } from '../server/metrics';
@@ -17,6 +17,8 @@ import { createScorer, type Scorer } from '../text/scorer';
 import { detectRule, type DetectOutcome } from './detect';
 import { pollConnector, type PollOutcome, type RunnableConnector } from './poll-connector';
 import { Scheduler } from './scheduler';
+import { httpClientFromConfig } from './http-setup';
+import type { SourceBackoffPolicy } from './source-backoff';
 
 export interface AppOptions {
   log: Logger;
@@ -69,19 +71,7 @@ export class App {
     this.store = openStateStore({ path: project.paths.sqlite, clock: this.clock, storeMentionDocuments: !es });
     this.index = es ? new MentionIndex({ config: es, store: this.store, clock: this.clock, log: this.log, env: options.env ?? process.env, baseDir: dirname(project.configFile) }) : undefined;
     this.index?.registerMetrics(this.metrics.registry);
-    const h = project.main.http;
-    this.http = createHttpClient({
-      userAgent: h.userAgent,
-      timeoutMs: h.timeoutMs,
-      maxBodyBytes: h.maxBodyBytes,
-      perHostIntervalMs: h.perHostIntervalMs,
-      retries: h.retries,
-      maxRedirects: h.maxRedirects,
-      validators: this.store.validators,
-      log: this.log.child({ component: 'http' }),
-      now: () => this.clock.now(),
-      ...options.http,
-    });
+    this.http = httpClientFromConfig(project.main.http, { log: this.log, validators: this.store.validators, now: () => this.clock.now(), ...(options.http ? { overrides: options.http } : {}) });
     this.scorer = createScorer({ rules: project.rules.map((r) => r.config), lexicon: project.lexicon });
     this.connectors = project.connectors
       .filter((c) => c.config.enabled)
@@ -120,7 +110,7 @@ export class App {
     await this.index?.waitForRoom();
     const onStored = this.index?.onStored;
     return this.metrics.time('poll', () =>
-      pollConnector({ store: this.store, scorer: this.scorer, clock: this.clock, log: this.log, http: this.http, metrics: this.metrics, keepUnmatched: this.project.main.storage.keepUnmatched, ...(onStored ? { onStored } : {}) }, connector, signal),
+      pollConnector({ store: this.store, scorer: this.scorer, clock: this.clock, log: this.log, http: this.http, metrics: this.metrics, keepUnmatched: this.project.main.storage.keepUnmatched, ...(onStored ? { onStored } : {}), backoff: this.sourceBackoff() }, connector, signal),
     );
   }
 
@@ -174,6 +164,8 @@ export class App {
   enforceRetention(): { mentions: number; hits: number; seen: number } {
     const cutoff = this.clock.now() - this.project.main.storage.retentionDays * 86_400_000;
     const removed = this.store.mentions.prune(cutoff);
+    const versions = this.store.revisits.prune(cutoff);
+    this.log.info({ component: 'retention', ...versions }, '已刪除過期的重新檢查紀錄與證據版本 (revisits and versions pruned)');
     this.log.info({ component: 'retention', cutoff: new Date(cutoff).toISOString(), ...removed }, '已刪除超過保留期限的資料 (retention enforced)');
     return removed;
   }
@@ -235,9 +227,24 @@ export class App {
     this.log.info('Yuqing 已停止 (daemon stopped)');
   }
 
+  /** The per-source backoff policy from the main config. */
+  private sourceBackoff(): SourceBackoffPolicy {
+    const p = this.project.main.polling;
+    return { failureInitialMs: p.failureBackoffMs, failureMaxMs: p.failureBackoffMaxMs, blockedInitialMs: p.blockedBackoffMs, blockedMaxMs: p.blockedBackoffMaxMs };
+  }
+
   /** Address of the running HTTP server, if any. */
   private refreshGauges(): void {
     this.metrics.outboxPending.set(this.store.outbox.summary().pending);
+    this.metrics.sourceStatus.reset();
+    this.metrics.sourceFailures.reset();
+    this.metrics.sourceNextAttempt.reset();
+    const nowMs = this.clock.now();
+    for (const s of this.store.sources.list()) {
+      for (const status of ['ok', 'failing', 'blocked'] as const) this.metrics.sourceStatus.set({ connector: s.connector, status }, s.status === status ? 1 : 0);
+      this.metrics.sourceFailures.set({ connector: s.connector }, s.consecutiveFailures);
+      if (s.nextAttemptMs !== null && s.nextAttemptMs > nowMs) this.metrics.sourceNextAttempt.set({ connector: s.connector }, s.nextAttemptMs / 1000);
+    }
     this.metrics.openAlerts.reset();
     for (const a of this.store.alerts.list({ statuses: ['open', 'acknowledged'], limit: 1000 })) this.metrics.openAlerts.inc({ level: a.level });
   }
@@ -253,7 +260,18 @@ export class App {
       now: new Date(this.clock.now()).toISOString(),
       lastDetectAt: this.lastDetectMs === null ? null : new Date(this.lastDetectMs).toISOString(),
       lastDeliveryAt: this.lastDeliveryMs === null ? null : new Date(this.lastDeliveryMs).toISOString(),
-      sources: sources.map((s) => ({ connector: s.connector, status: s.status, since: new Date(s.sinceMs).toISOString(), lastError: s.lastError, consecutiveFailures: s.consecutiveFailures })),
+      sources: sources.map((s) => ({
+        connector: s.connector,
+        status: s.status,
+        since: new Date(s.sinceMs).toISOString(),
+        lastError: s.lastError,
+        lastErrorCode: s.lastErrorCode,
+        lastOkAt: s.lastOkMs === null ? null : new Date(s.lastOkMs).toISOString(),
+        consecutiveFailures: s.consecutiveFailures,
+        // When a backing-off source may be polled again (null: on its schedule).
+        nextAttemptAt: s.nextAttemptMs !== null && s.nextAttemptMs > this.clock.now() ? new Date(s.nextAttemptMs).toISOString() : null,
+        backoffReason: s.nextAttemptMs !== null && s.nextAttemptMs > this.clock.now() ? s.backoffReason : null,
+      })),
       outbox,
       openAlerts: open.map((a) => ({ id: a.id, rule: a.ruleId, level: a.level, status: a.status, respondBy: new Date(a.respondBy).toISOString() })),
       ...(this.index ? { index: this.index.health() } : {}),
