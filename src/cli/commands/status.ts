@@ -5,6 +5,7 @@ import { systemClock } from '../../core/clock';
 import type { Output } from '../output';
 
 const STATUS_ZH = { ok: '正常', failing: '失敗中', blocked: '被封鎖' } as const;
+const BACKOFF_ZH = { failing: '連續失敗後的退避', blocked: '被封鎖，數小時後再試', 'retry-after': '來源要求稍後再來 Retry-After' } as const;
 
 /** `yuqing status`: source health, outbox and open alerts, from the state file. */
 export function statusCommand(project: Project, out: Output): number {
@@ -14,7 +15,12 @@ export function statusCommand(project: Project, out: Output): number {
     const sources = store.sources.list();
     out.out(`來源 (${sources.length})：`);
     for (const s of sources) {
-      out.out(`  ${s.status === 'ok' ? '✔' : '✘'} ${s.connector} ${STATUS_ZH[s.status]}（自 ${formatLocal(s.sinceMs, tz)}）${s.lastOkMs ? ` 最後成功 ${formatLocal(s.lastOkMs, tz)}` : ''}${s.lastError ? ` 錯誤 [${s.lastErrorCode}] ${s.lastError}` : ''}`);
+      const failures = s.consecutiveFailures > 0 ? ` 連續失敗 ${s.consecutiveFailures} 次` : '';
+      const backoff = s.nextAttemptMs !== null && s.nextAttemptMs > systemClock.now() ? ` 退避中，${formatLocal(s.nextAttemptMs, tz)} 前不抓取（${BACKOFF_ZH[s.backoffReason ?? 'failing']}）` : '';
+      const revisits = store.revisits.pendingCount(s.connector);
+      out.out(
+        `  ${s.status === 'ok' ? '✔' : '✘'} ${s.connector} ${STATUS_ZH[s.status]}（自 ${formatLocal(s.sinceMs, tz)}）${s.lastOkMs ? ` 最後成功 ${formatLocal(s.lastOkMs, tz)}` : ''}${failures}${backoff}${s.lastError ? ` 錯誤 [${s.lastErrorCode}] ${s.lastError}` : ''}${revisits > 0 ? ` 待重新檢查 ${revisits} 則` : ''}`,
+      );
     }
     const o = store.outbox.summary();
     out.out(`寄送佇列：待送 ${o.pending}，已送 ${o.sent}，失敗 ${o.failed}${o.oldestPendingMs ? `，最舊待送 ${formatLocal(o.oldestPendingMs, tz)}` : ''}`);
