@@ -9,12 +9,17 @@ import { baselineMethodSchema, escalateSchema, remindersSchema, seasonalitySchem
 
 const risk = z.enum(['low', 'medium', 'high']);
 
-export const topicSchema = z.strictObject({
-  /** Display name, e.g. 醫療糾紛. */
-  name: z.string().optional(),
-  risk,
-  terms: z.array(term).min(1, { message: '至少要有一個詞 (at least one term)' }),
-});
+export const topicSchema = z
+  .strictObject({
+    /** Display name, e.g. 醫療糾紛. */
+    name: z.string().optional(),
+    risk,
+    /** The topic is hit when any of these occurs … */
+    terms: z.array(term).default([]),
+    /** … or when this query (rule query language, see src/text/query) holds. */
+    query: z.string().trim().min(1).optional(),
+  })
+  .refine((t) => t.terms.length > 0 || t.query !== undefined, { message: '至少要有一個詞（terms）或查詢（query） (at least one term or a query)', path: ['terms'] });
 
 export const slaSchema = z.strictObject({
   respond: durationMs,
@@ -33,14 +38,18 @@ export const ruleFileSchema = z.strictObject({
   name: z.string().trim().min(1),
   /** Optional free text shown in alerts. */
   description: z.string().optional(),
-  match: z.strictObject({
-    /** A mention belongs to the rule when it contains any of these … */
-    any: z.array(term).min(1, { message: '至少要有一個監測詞 (at least one term)' }),
-    /** … and every one of these (optional) … */
-    all: z.array(term).default([]),
-    /** … and none of these. */
-    exclude: z.array(term).default([]),
-  }),
+  match: z
+    .strictObject({
+      /** A mention belongs to the rule when it contains any of these … */
+      any: z.array(term).default([]),
+      /** … and every one of these (optional) … */
+      all: z.array(term).default([]),
+      /** … and none of these … */
+      exclude: z.array(term).default([]),
+      /** … and this query holds (rule query language: AND / OR / NOT, "phrases", NEAR/n, title: / body:). */
+      query: z.string().trim().min(1).optional(),
+    })
+    .refine((m) => m.any.length > 0 || m.query !== undefined, { message: '至少要有一個監測詞（any）或查詢（query） (at least one term or a query)', path: ['any'] }),
   topics: z.record(slug, topicSchema).default({}),
   /** Extra sentiment words for this client, added to the shared lexicon for its mentions. */
   sentiment: z
