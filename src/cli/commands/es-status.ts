@@ -3,7 +3,7 @@ import type { Project } from '../../config/load';
 import { systemClock } from '../../core/clock';
 import { errorMessage } from '../../core/errors';
 import { formatLocal } from '../../core/time';
-import { createEsClient, esUrl } from '../../store/elasticsearch/es-client';
+import { createEsClient, esUrl, redactedUrl } from '../../store/elasticsearch/es-client';
 import { indexNames } from '../../store/elasticsearch/index-names';
 import { IndexSpoolRepo } from '../../store/index-spool-repo';
 import { openStateStore } from '../../store/state-store';
@@ -25,10 +25,10 @@ export async function esStatusCommand(project: Project, out: Output, env: NodeJS
   try {
     const health = await client.cluster.health({ timeout: '5s' });
     const count = async (index: string): Promise<number> => (await client.count({ index, ignore_unavailable: true, allow_no_indices: true })).count;
-    out.out(`Elasticsearch ${esUrl(es, env)}：${health.status}；提及 ${await count(names.mentionsAlias)} 則、警示文件 ${await count(names.alertsIndex)} 筆`);
+    out.out(`Elasticsearch ${redactedUrl(esUrl(es, env))}：${health.status}；提及 ${await count(names.mentionsAlias)} 則、警示文件 ${await count(names.alertsIndex)} 筆`);
   } catch (err) {
     ok = false;
-    out.out(`✘ Elasticsearch ${esUrl(es, env)} 無法連線 (unreachable)：${errorMessage(err)}`);
+    out.out(`✘ Elasticsearch ${redactedUrl(esUrl(es, env))} 無法連線 (unreachable)：${errorMessage(err)}`);
   } finally {
     await client.close();
   }

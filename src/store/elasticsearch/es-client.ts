@@ -24,6 +24,20 @@ export function esUrl(config: Pick<ElasticsearchConfig, 'url' | 'urlEnv'>, env: 
   return config.url ?? fromEnv(env, config.urlEnv!, 'urlEnv');
 }
 
+/** The URL for people and logs: credentials written into it (`http://user:pw@host`) are masked. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.password === '') return url;
+    u.username = '***';
+    u.password = '***';
+    return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  } catch {
+    // Not a URL the client could use either; show nothing of it rather than a secret.
+    return '(invalid URL)';
+  }
+}
+
 /**
  * An Elasticsearch 8 client for the configured node. The client's own retries are off: the index
  * spool retries with backoff and never drops, so a second, blind retry layer would only hide outages.

@@ -8,7 +8,7 @@ import { IndexSpoolRepo } from '../index-spool-repo';
 import type { StateStore } from '../state-store';
 import { AlertIndexFeed } from './alert-feed';
 import { rebuildBaselinesFromIndex, type BaselineRebuildReport, type BaselineRule } from './baselines';
-import { createEsClient, esUrl } from './es-client';
+import { createEsClient, esUrl, redactedUrl } from './es-client';
 import type { ElasticsearchConfig } from '../../config/elasticsearch-schema';
 import { indexNames, type IndexNames } from './index-names';
 import { mentionSpoolHook } from './mention-spool-hook';
@@ -57,6 +57,7 @@ export class MentionIndex {
   readonly spool: IndexSpoolRepo;
   readonly indexer: SpoolIndexer;
   readonly onStored: (m: ScoredMention) => void;
+  /** The node's URL, credentials masked (shown in /healthz). */
   readonly url: string;
   private readonly feed: AlertIndexFeed;
   private readonly log: Logger;
@@ -72,7 +73,7 @@ export class MentionIndex {
     const { config, store, clock } = options;
     this.log = options.log.child({ component: 'es' });
     this.names = indexNames(config.indexPrefix);
-    this.url = esUrl(config, options.env);
+    this.url = redactedUrl(esUrl(config, options.env));
     this.ownsClient = !options.client;
     this.client = options.client ?? createEsClient(config, { env: options.env, baseDir: options.baseDir });
     this.spool = new IndexSpoolRepo(store.db);
