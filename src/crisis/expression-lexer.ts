@@ -8,8 +8,11 @@ export type Token =
   | { kind: 'number'; value: number; start: number; end: number }
   /** A bare word: keyword, risk literal or variable. `word` is lower-cased (the language is case-insensitive). */
   | { kind: 'word'; word: string; start: number; end: number }
-  /** `topic.<id>`; `id` lower-cased (topic ids are lower-case slugs). */
-  | { kind: 'topic'; id: string; start: number; end: number }
+  /**
+   * `topic.<id>` or `topic.<id>.<field>`; `id` lower-cased (topic ids are lower-case slugs), `field`
+   * as written (checked by the parser).
+   */
+  | { kind: 'topic'; id: string; field?: string; start: number; end: number }
   | { kind: 'op'; op: ComparisonOp; start: number; end: number }
   | { kind: '(' | ')' | 'end'; start: number; end: number };
 
@@ -69,7 +72,15 @@ export function tokenize(original: string): Token[] {
         const id = TOPIC_ID.exec(text)![0];
         if (id === '') throw new ExpressionError(`「topic.」後面要接議題 id，例如「topic.dispute」 (missing topic id)`, i);
         end += 1 + id.length;
-        tokens.push({ kind: 'topic', id: id.toLowerCase(), start: i, end });
+        let field: string | undefined;
+        if (text[end] === '.') {
+          WORD.lastIndex = end + 1;
+          const f = WORD.exec(text);
+          if (!f) throw new ExpressionError(`「topic.${id}.」後面要接欄位，例如「topic.${id}.spikeRatio」 (missing topic field)`, end);
+          field = f[0];
+          end += 1 + f[0].length;
+        }
+        tokens.push({ kind: 'topic', id: id.toLowerCase(), ...(field ? { field } : {}), start: i, end });
       } else {
         tokens.push({ kind: 'word', word: lower, start: i, end });
       }

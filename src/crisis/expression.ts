@@ -7,8 +7,10 @@
  * and        := not ("and" not)*
  * not        := "not" not | comparison
  * comparison := operand (op operand)?          op: == != > >= < <=
- * operand    := number | variable | "topic." id | none | low | medium | high | "(" or ")"
+ * operand    := number | variable | "topic." id ["." field] | none | low | medium | high | "(" or ")"
  * ```
+ * `topic.<id>` is the topic's mention count in the window; `topic.<id>.<field>` one of its own
+ * volume values against its own baseline (see {@link TOPIC_FIELDS}).
  * Keywords, risk literals and variable names are case-insensitive; full-width ASCII typed with a
  * Chinese input method (`＞＝`, `（）`) is accepted.
  *
@@ -25,13 +27,17 @@ import { closestName } from './closest-name';
 import { tokenize, type ComparisonOp, type Token } from './expression-lexer';
 
 /** Numeric variables, by their canonical spelling. */
-export const NUMERIC_VARIABLES = ['mentions', 'baseline', 'spikeRatio', 'pValue', 'negative', 'negativeShare', 'highRisk', 'mediumRisk'] as const;
+export const NUMERIC_VARIABLES = ['mentions', 'baseline', 'spikeRatio', 'zScore', 'velocity', 'pValue', 'negative', 'negativeShare', 'highRisk', 'mediumRisk'] as const;
+/** Fields of `topic.<id>.<field>`: the topic's own volume against its own baseline. */
+export const TOPIC_FIELDS = ['mentions', 'baseline', 'spikeRatio', 'zScore'] as const;
 /** The one risk-valued variable. */
 export const RISK_VARIABLE = 'risk';
 /** Risk literals, lowest first. */
 export const RISK_LITERALS: readonly RiskLevel[] = ['none', 'low', 'medium', 'high'];
 
 type NumericVariable = (typeof NUMERIC_VARIABLES)[number];
+type TopicField = (typeof TOPIC_FIELDS)[number];
+const TOPIC_FIELD_BY_LOWER = new Map<string, TopicField>(TOPIC_FIELDS.map((f) => [f.toLowerCase(), f]));
 
 const NUMERIC_BY_LOWER = new Map<string, NumericVariable>(NUMERIC_VARIABLES.map((v) => [v.toLowerCase(), v]));
 const KEYWORDS = ['and', 'or', 'not'];
@@ -167,9 +173,21 @@ class Parser {
       case 'topic': {
         this.pos++;
         if (!this.topics.has(t.id)) throw new ExpressionError(this.unknownTopicMessage(t.id), t.start);
-        this.use(`topic.${t.id}`);
         const id = t.id;
-        return { type: 'number', start: t.start, end: t.end, value: (s) => s.topics[id] ?? 0 };
+        if (t.field === undefined) {
+          this.use(`topic.${id}`);
+          return { type: 'number', start: t.start, end: t.end, value: (s) => s.topics[id] ?? 0 };
+        }
+        const field = TOPIC_FIELD_BY_LOWER.get(t.field.toLowerCase());
+        if (!field) {
+          const suggestion = closestName(t.field, TOPIC_FIELDS);
+          const hint = suggestion ? `是不是要寫「topic.${id}.${suggestion}」？` : `可用的欄位：${TOPIC_FIELDS.join('、')}。`;
+          throw new ExpressionError(`議題沒有欄位「${t.field}」，${hint} (unknown topic field)`, t.start, { context: { suggestion } });
+        }
+        this.use(`topic.${id}.${field}`);
+        // The count is always known; spike fields exist when the detector computed this topic's baseline.
+        if (field === 'mentions') return { type: 'number', start: t.start, end: t.end, value: (s) => s.topics[id] ?? 0 };
+        return { type: 'number', start: t.start, end: t.end, value: (s) => s.topicSignals?.[id]?.[field] ?? 0 };
       }
       case 'word':
         this.pos++;

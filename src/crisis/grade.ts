@@ -67,3 +67,18 @@ export function grade(levels: CompiledLevels, signal: WindowSignal): Grade | nul
   }
   return null;
 }
+
+/**
+ * Topic ids whose own baseline a rule's levels need (`topic.<id>.spikeRatio`, `.zScore`,
+ * `.baseline`); the detector computes per-topic baselines only for these.
+ */
+export function topicsWithSpikeFields(levels: CompiledLevels): string[] {
+  const ids = new Set<string>();
+  for (const l of levels.levels) {
+    for (const v of l.when.variables) {
+      const m = /^topic\.([^.]+)\.(spikeRatio|zScore|baseline)$/.exec(v);
+      if (m) ids.add(m[1]!);
+    }
+  }
+  return [...ids];
+}

@@ -1,6 +1,8 @@
+import { DEFAULT_TIME_ZONE } from '../core/time';
 import { RISK_ORDER, type RiskLevel } from '../core/types';
+import { estimateBaseline, type BaselineEstimate } from './baseline';
 import { poissonUpperTail } from './poisson';
-import type { RuleHitRow, WindowSignal } from './types';
+import type { RuleHitRow, TopicSignal, WindowSignal } from './types';
 import type { VolumeConfig } from './window-ranges';
 
 /**
@@ -13,7 +15,7 @@ export const BASELINE_FLOOR_PER_WINDOW = 1;
 /** Everything `computeSignal` reads; times are epoch ms, durations in `volume` are ms. */
 export interface SignalInput {
   ruleId: string;
-  /** The rule's `volume` block (bucket, window, baseline, minCount, warmup). */
+  /** The rule's `volume` block (bucket, window, baseline, minCount, warmup, method, seasonality). */
   volume: VolumeConfig;
   /** Evaluation time: the window is `[nowMs - volume.window, nowMs)`. */
   nowMs: number;
@@ -24,39 +26,45 @@ export interface SignalInput {
    * the window starts (see `windowRanges`). Buckets starting before `historyStartMs` are ignored.
    */
   baselineCounts: readonly number[];
+  /** Per topic id, the same counts for that topic alone; a topic listed here gets a `topicSignals` entry. */
+  topicBaselineCounts?: Readonly<Record<string, readonly number[]>>;
   /** When observation of this rule began (first poll after the rule existed). */
   historyStartMs: number;
+  /** Zone whose hours the baseline's time-of-day shape follows (default Asia/Taipei). */
+  timeZone?: string;
 }
 
 /**
- * The volume picture of one rule for one window: mentions vs the baseline, how surprising that is,
- * and what the window's mentions say (negative share, risk topics).
+ * The volume picture of one rule for one window: mentions vs the baseline, how surprising that is
+ * (ratio, z-score, Poisson p-value), how fast it is growing, and what the window's mentions say
+ * (negative share, risk topics). The baseline is `estimateBaseline` (robust daily level, hour-of-day
+ * and day-of-week shape once history allows).
  *
- * Baseline = mean mentions per observed baseline bucket × buckets per window. The mean, not the
- * median: per-bucket counts are sparse (most 15-minute buckets of a clinic hold 0), so the median is
- * 0 for any rule with fewer mentions than half its buckets and would make every mention look like
- * an infinite spike; the mean keeps the rare mentions and is the Poisson rate the p-value assumes.
- * (Robust baselines for bursty history come later.) Only buckets that start at or after
- * `historyStartMs` count, so a half-observed baseline period does not dilute the rate with zeros.
- *
- * Gates that keep spike variables neutral (`spikeRatio` 0, `pValue` 1):
+ * Gates that keep spike variables neutral (`spikeRatio` 0, `zScore` 0, `pValue` 1):
  * - warm-up: until `nowMs - historyStartMs >= volume.warmup` (`warm` false);
- * - minimum volume: while `mentions < volume.minCount`, so 1 → 3 mentions is never a spike.
+ * - minimum volume: while `mentions < volume.minCount`, so 1 → 3 mentions is never a spike
+ *   (`velocity` is 0 then too).
  * Counts, negative share and risk are always reported: risk topics may raise a level at low volume.
  */
 export function computeSignal(input: SignalInput): WindowSignal {
   const { ruleId, volume, nowMs, historyStartMs } = input;
   const windowStart = nowMs - volume.window;
+  const lastBucketStart = nowMs - volume.bucket;
+  const prevBucketStart = lastBucketStart - volume.bucket;
 
   let mentions = 0;
   let negative = 0;
   let highRisk = 0;
   let mediumRisk = 0;
+  let lastBucket = 0;
+  let prevBucket = 0;
   let risk: RiskLevel = 'none';
   const topics: Record<string, number> = {};
   for (const row of input.rows) {
     if (row.ruleId !== ruleId || row.atMs < windowStart || row.atMs >= nowMs) continue;
     mentions++;
+    if (row.atMs >= lastBucketStart) lastBucket++;
+    else if (row.atMs >= prevBucketStart) prevBucket++;
     if (row.negative) negative++;
     if (row.risk === 'high') highRisk++;
     if (RISK_ORDER[row.risk] >= RISK_ORDER.medium) mediumRisk++;
@@ -64,20 +72,26 @@ export function computeSignal(input: SignalInput): WindowSignal {
     // A row lists a topic once per hit, but guard against duplicates so a topic counts mentions, not terms.
     for (const topic of new Set(row.topics)) topics[topic] = (topics[topic] ?? 0) + 1;
   }
+  // A window of one bucket: the bucket before it is the baseline's last one.
+  if (prevBucketStart < windowStart) {
+    const n = input.baselineCounts.length;
+    prevBucket = n > 0 && windowStart - volume.bucket >= historyStartMs ? input.baselineCounts[n - 1]! : 0;
+  }
 
-  const baseline = baselinePerWindow(input.baselineCounts, windowStart, historyStartMs, volume);
   const warm = nowMs - historyStartMs >= volume.warmup;
-  const gated = !warm || mentions < volume.minCount;
-  const expected = Math.max(baseline, BASELINE_FLOOR_PER_WINDOW);
+  const estimate = baselineFor(input, input.baselineCounts, windowStart);
+  const spike = spikeValues(mentions, estimate, !warm || mentions < volume.minCount);
 
-  return {
+  const signal: WindowSignal = {
     ruleId,
     windowStart,
     windowEnd: nowMs,
     mentions,
-    baseline,
-    spikeRatio: gated ? 0 : mentions / expected,
-    pValue: gated ? 1 : poissonUpperTail(mentions, expected),
+    baseline: estimate.expected,
+    spikeRatio: spike.spikeRatio,
+    pValue: spike.pValue,
+    zScore: spike.zScore,
+    velocity: mentions < volume.minCount ? 0 : lastBucket - prevBucket,
     warm,
     negative,
     negativeShare: mentions === 0 ? 0 : negative / mentions,
@@ -85,20 +99,42 @@ export function computeSignal(input: SignalInput): WindowSignal {
     highRisk,
     mediumRisk,
     topics,
+    baselineInfo: { method: estimate.method, profile: estimate.profile, days: estimate.fullDays, dispersion: estimate.dispersion },
   };
+
+  if (input.topicBaselineCounts) {
+    const topicSignals: Record<string, TopicSignal> = {};
+    for (const [topic, counts] of Object.entries(input.topicBaselineCounts)) {
+      const n = topics[topic] ?? 0;
+      const e = baselineFor(input, counts, windowStart);
+      const s = spikeValues(n, e, !warm || n < volume.minCount);
+      topicSignals[topic] = { mentions: n, baseline: e.expected, spikeRatio: s.spikeRatio, zScore: s.zScore };
+    }
+    signal.topicSignals = topicSignals;
+  }
+  return signal;
 }
 
-/** Mean count of the observed baseline buckets, scaled to one window; 0 when none was observed. */
-function baselinePerWindow(counts: readonly number[], windowStart: number, historyStartMs: number, volume: VolumeConfig): number {
-  let total = 0;
-  let observed = 0;
-  const n = counts.length;
-  for (let i = 0; i < n; i++) {
-    // Aligned from the end: the last bucket ends at windowStart.
-    const bucketStart = windowStart - (n - i) * volume.bucket;
-    if (bucketStart < historyStartMs) continue;
-    total += counts[i]!;
-    observed++;
-  }
-  return observed === 0 ? 0 : (total / observed) * (volume.window / volume.bucket);
+function baselineFor(input: SignalInput, counts: readonly number[], windowStart: number): BaselineEstimate {
+  const { volume } = input;
+  return estimateBaseline({
+    counts,
+    bucketMs: volume.bucket,
+    windowStartMs: windowStart,
+    windowMs: volume.window,
+    historyStartMs: input.historyStartMs,
+    method: volume.method,
+    seasonality: volume.seasonality,
+    timeZone: input.timeZone ?? DEFAULT_TIME_ZONE,
+  });
+}
+
+function spikeValues(mentions: number, estimate: BaselineEstimate, gated: boolean): { spikeRatio: number; pValue: number; zScore: number } {
+  if (gated) return { spikeRatio: 0, pValue: 1, zScore: 0 };
+  const expected = Math.max(estimate.expected, BASELINE_FLOOR_PER_WINDOW);
+  return {
+    spikeRatio: mentions / expected,
+    pValue: poissonUpperTail(mentions, expected),
+    zScore: (mentions - expected) / Math.sqrt(estimate.dispersion * expected),
+  };
 }

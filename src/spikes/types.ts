@@ -1,4 +1,5 @@
 import type { RiskLevel } from '../core/types';
+import type { BaselineMethod, SeasonalProfile } from './baseline';
 
 /**
  * The volume picture of one rule for one evaluation window, computed by src/spikes from
@@ -17,6 +18,20 @@ export interface WindowSignal {
   spikeRatio: number;
   /** Probability of seeing at least `mentions` if the baseline rate held (Poisson upper tail); 1 while warming up. */
   pValue: number;
+  /**
+   * Standard deviations above the baseline: (mentions − expected) ÷ √(φ·expected), φ ≥ 1 being how
+   * bursty the rule's days are (1 = Poisson). 0 while gated like `spikeRatio`.
+   */
+  zScore: number;
+  /**
+   * Growth between consecutive buckets: mentions in the latest bucket minus those in the bucket
+   * before it (per `volume.bucket`; negative when slowing). 0 below `minCount`.
+   */
+  velocity: number;
+  /** How the baseline was estimated (absent in alerts recorded before it was reported). */
+  baselineInfo?: BaselineInfo;
+  /** Per-topic volume for the topics whose spike variables a level uses (`topic.<id>.spikeRatio` …). */
+  topicSignals?: Record<string, TopicSignal>;
   /** False until the baseline period has enough history (warm-up): spike variables stay neutral. */
   warm: boolean;
   /** Mentions in the window labelled negative, and their share of `mentions` (0 when none). */
@@ -40,4 +55,24 @@ export interface RuleHitRow {
   negative: boolean;
   risk: RiskLevel;
   topics: string[];
+}
+
+/** How a window's baseline was reached (for alert text and `yuqing alerts show`). */
+export interface BaselineInfo {
+  /** `robust` or `mean` as actually used (robust falls back to the mean on short history). */
+  method: BaselineMethod;
+  /** Time-of-day shape applied: none, hour of day, or hour of week. */
+  profile: SeasonalProfile;
+  /** Whole days of observed history in the baseline period. */
+  days: number;
+  /** Variance ÷ mean of a window count (1 = Poisson). */
+  dispersion: number;
+}
+
+/** One topic's volume in the window against its own baseline. Spike values are 0 while gated. */
+export interface TopicSignal {
+  mentions: number;
+  baseline: number;
+  spikeRatio: number;
+  zScore: number;
 }

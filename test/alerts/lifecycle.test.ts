@@ -27,7 +27,7 @@ const CONDITION: Record<CrisisLevel, string> = { L1: 'spikeRatio >= 2', L2: 'spi
 
 function signal(nowMs: number, mentions: number): WindowSignal {
   return {
-    ruleId: rule.id, windowStart: nowMs - HOUR, windowEnd: nowMs, mentions, baseline: 4, spikeRatio: mentions / 4, pValue: 0.01, warm: true,
+    ruleId: rule.id, windowStart: nowMs - HOUR, windowEnd: nowMs, mentions, baseline: 4, spikeRatio: mentions / 4, pValue: 0.01, zScore: 0, velocity: 0, warm: true,
     negative: 0, negativeShare: 0, risk: 'none', highRisk: 0, mediumRisk: 0, topics: {},
   };
 }

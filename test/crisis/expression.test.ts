@@ -13,6 +13,8 @@ function signal(over: Partial<WindowSignal> = {}): WindowSignal {
     baseline: 0,
     spikeRatio: 0,
     pValue: 1,
+    zScore: 0,
+    velocity: 0,
     warm: true,
     negative: 0,
     negativeShare: 0,
@@ -70,6 +72,9 @@ describe('compileCondition: errors name the problem in zh-TW and point at the to
     ['&& instead of and', 'mentions >= 3 && risk == high', 14, /請用 and \/ or/],
     ['! instead of not', '!(mentions > 3)', 0, /請用 not/],
     ['unknown character', 'mentions >= 3 @', 14, /無法辨識的字元「@」/],
+    ['misspelled topic field, with the closest field', 'topic.dispute.spikeRatoi >= 3', 0, /議題沒有欄位「spikeRatoi」，是不是要寫「topic\.dispute\.spikeRatio」/],
+    ['topic field after the dot missing', 'topic.dispute. >= 3', 13, /「topic\.dispute\.」後面要接欄位/],
+    ['misspelled velocity', 'velocty >= 3', 0, /是不是要寫「velocity」/],
   ];
 
   it.each(cases)('%s', (_name, text, offset, message) => {
@@ -163,6 +168,17 @@ describe('compileCondition: meaning', () => {
   it.each(NUMERIC_VARIABLES)('reads %s from its own field of the signal', (name) => {
     expect(holds(`${name} >= 5`, { [name]: 5 })).toBe(true);
     expect(holds(`${name} >= 5`, { [name]: 4 })).toBe(false);
+  });
+
+  it('reads a topic’s own volume fields, 0 when the detector did not compute them', () => {
+    const topicSignals = { dispute: { mentions: 6, baseline: 0.5, spikeRatio: 6, zScore: 5 } };
+    expect(holds('topic.dispute.spikeRatio >= 5', { topicSignals })).toBe(true);
+    expect(holds('topic.dispute.zScore >= 5.5', { topicSignals })).toBe(false);
+    expect(holds('topic.dispute.baseline < 1', { topicSignals })).toBe(true);
+    expect(holds('topic.dispute.spikeRatio >= 5', {})).toBe(false);
+    expect(holds('Topic.Dispute.ZSCORE >= 5', { topicSignals })).toBe(true);
+    expect(holds('topic.dispute.mentions == 2', { topics: { dispute: 2 } })).toBe(true);
+    expect(compileCondition('topic.dispute.spikeRatio >= 3 or topic.dispute > 1', scope).variables).toEqual(['topic.dispute.spikeRatio', 'topic.dispute']);
   });
 
   it('lists the variables it uses once each, in order of first use', () => {

@@ -1,6 +1,6 @@
 import { ruleFileSchema } from '../../src/config/rule-schema';
 import { ExpressionError } from '../../src/core/errors';
-import { compileLevels, grade } from '../../src/crisis/grade';
+import { compileLevels, grade, topicsWithSpikeFields } from '../../src/crisis/grade';
 import type { WindowSignal } from '../../src/spikes/types';
 
 function rule(levels: Record<string, unknown>) {
@@ -21,7 +21,7 @@ const seedLevels = {
 
 function signal(over: Partial<WindowSignal>): WindowSignal {
   return {
-    ruleId: 'example-clinic', windowStart: 0, windowEnd: 3_600_000, mentions: 0, baseline: 0, spikeRatio: 0, pValue: 1, warm: true,
+    ruleId: 'example-clinic', windowStart: 0, windowEnd: 3_600_000, mentions: 0, baseline: 0, spikeRatio: 0, pValue: 1, zScore: 0, velocity: 0, warm: true,
     negative: 0, negativeShare: 0, risk: 'none', highRisk: 0, mediumRisk: 0, topics: {}, ...over,
   };
 }
@@ -83,5 +83,18 @@ describe('compileLevels', () => {
     expect(err.context).toMatchObject({ level: 'L2', keyPath: 'levels.L2.when', rule: 'example-clinic', offset: 19 });
     expect(err.message).toMatch(/此規則沒有議題「refund」/);
     expect(err.cause).toBeInstanceOf(ExpressionError);
+  });
+});
+
+describe('topicsWithSpikeFields', () => {
+  it('names the topics whose own baseline a level needs, and not those only counted', () => {
+    const levels = compileLevels(
+      ruleFileSchema.parse({
+        id: 'c', name: 'c', match: { any: ['x'] },
+        topics: { dispute: { risk: 'high', terms: ['a'] }, service: { risk: 'medium', terms: ['b'] }, privacy: { risk: 'high', terms: ['p'] } },
+        levels: { L2: { when: 'topic.dispute.zScore >= 3 or topic.service >= 5', sla: { respond: '30m', resolve: '12h' }, notify: ['x'] }, L1: { when: 'topic.privacy.spikeRatio >= 2', sla: { respond: '1h', resolve: '24h' }, notify: ['x'] } },
+      }),
+    );
+    expect(topicsWithSpikeFields(levels)).toEqual(['dispute', 'privacy']);
   });
 });

@@ -44,6 +44,8 @@ export function makeAlert(overrides: Partial<AlertRecord> = {}): AlertRecord {
       baseline: 2.5,
       spikeRatio: 4.8,
       pValue: 0.0001,
+      zScore: 4.2,
+      velocity: 3,
       warm: true,
       negative: 8,
       negativeShare: 8 / 12,

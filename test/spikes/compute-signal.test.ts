@@ -119,4 +119,57 @@ describe('computeSignal', () => {
     ];
     expect(computeSignal(input({ rows: outside })).mentions).toBe(1);
   });
+
+  it('reports the z-score against a Poisson spread when the days are steady', () => {
+    // 2 per bucket → 8 expected per window; 20 observed: (20 − 8) / √8.
+    const s = computeSignal(input({ rows: rows(20), baselineCounts: new Array(96).fill(2) }));
+    expect(s.zScore).toBeCloseTo(12 / Math.sqrt(8), 12);
+    expect(s.baselineInfo).toEqual({ method: 'mean', profile: 'none', days: 1, dispersion: 1 });
+  });
+
+  it('keeps the z-score at 0 while warming up or below the minimum volume', () => {
+    expect(computeSignal(input({ rows: rows(40), baselineCounts: new Array(96).fill(1), historyStartMs: NOW - 12 * HOUR })).zScore).toBe(0);
+    expect(computeSignal(input({ rows: rows(4) })).zScore).toBe(0);
+  });
+
+  it('tempers the z-score of a rule whose days are bursty', () => {
+    const long = { ...volume, baseline: 14 * DAY };
+    // Same average (0.25 per bucket) either way; bursty history alternates 0 and 48 a day.
+    const steady = Array.from({ length: 14 * 96 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const bursty = Array.from({ length: 14 * 96 }, (_, i) => (Math.floor(i / 96) % 2 === 0 ? 0.5 : 0));
+    const a = computeSignal(input({ rows: rows(10), baselineCounts: steady, volume: { ...long, seasonality: 'off' } }));
+    const b = computeSignal(input({ rows: rows(10), baselineCounts: bursty, volume: { ...long, seasonality: 'off' } }));
+    expect(a.baselineInfo?.method).toBe('robust');
+    expect(b.baselineInfo!.dispersion).toBeGreaterThan(1);
+    expect(b.zScore).toBeLessThan(a.zScore);
+    expect(a.zScore).toBeGreaterThan(3);
+  });
+
+  it('measures velocity as the latest bucket minus the one before it', () => {
+    // 1, 1, 2, 6 per bucket across the window.
+    const byBucket = (perBucket: number[]): RuleHitRow[] =>
+      perBucket.flatMap((n, b) => Array.from({ length: n }, (_, i) => ({ ...rows(1)[0]!, mentionId: `v${b}-${i}`, atMs: WINDOW_START + b * 15 * MIN + i })));
+    const s = computeSignal(input({ rows: byBucket([1, 1, 2, 6]) }));
+    expect(s.mentions).toBe(10);
+    expect(s.velocity).toBe(4);
+    // Slowing down reads negative.
+    expect(computeSignal(input({ rows: byBucket([1, 1, 6, 2]) })).velocity).toBe(-4);
+  });
+
+  it('compares a one-bucket window with the last baseline bucket for velocity, and reports 0 below the minimum volume', () => {
+    const oneBucket = { ...volume, window: 15 * MIN, minCount: 3 };
+    const last = [...new Array(95).fill(0), 2];
+    const s = computeSignal(input({ rows: rows(9).map((r, i) => ({ ...r, atMs: NOW - 15 * MIN + i })), baselineCounts: last, volume: oneBucket }));
+    expect(s.velocity).toBe(7);
+    expect(computeSignal(input({ rows: rows(2).map((r, i) => ({ ...r, atMs: NOW - 1 - i })), baselineCounts: last, volume: oneBucket })).velocity).toBe(0);
+  });
+
+  it('gives each requested topic its own baseline and spike values', () => {
+    const window = [...rows(6, { topics: ['dispute'], risk: 'high' }), ...rows(4)];
+    const s = computeSignal(input({ rows: window, baselineCounts: new Array(96).fill(1), topicBaselineCounts: { dispute: Array.from({ length: 96 }, (_, i) => (i % 8 === 0 ? 1 : 0)), service: new Array(96).fill(0) } }));
+    expect(s.topicSignals!.dispute).toEqual({ mentions: 6, baseline: 0.5, spikeRatio: 6, zScore: 5 });
+    // Below the minimum volume a topic's spike values stay neutral, like the rule's.
+    expect(s.topicSignals!.service).toEqual({ mentions: 0, baseline: 0, spikeRatio: 0, zScore: 0 });
+    expect(s.spikeRatio).toBe(2.5);
+  });
 });

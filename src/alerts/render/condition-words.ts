@@ -25,7 +25,8 @@ const TOKEN = /\s*(?:(>=|<=|==|!=|&&|\|\||[<>!()])|(\d+(?:\.\d+)?%?)|([A-Za-z_][
  *
  * Display only: it never evaluates and never fails. Unknown names and characters are kept as
  * written, so the words can always be checked against the condition text shown beside them.
- * `topics.<id>` reads as 「主題 <name> 提及數」, with the display name when `topicNames` has one.
+ * `topic.<id>` reads as 「主題「name」提及數」 (with the display name when `topicNames` has one) and
+ * `topic.<id>.spikeRatio` as 「主題「name」聲量倍數」.
  */
 export function describeCondition(text: string, topicNames: Record<string, string> = {}): string {
   const out: string[] = [];
@@ -43,14 +44,21 @@ export function describeCondition(text: string, topicNames: Record<string, strin
   return out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
 }
 
+/** How the fields of `topic.<id>.<field>` read. */
+const TOPIC_FIELD_WORDS: Record<string, string> = { spikeRatio: '聲量倍數', zScore: '偏離基準的標準差數', baseline: '基準提及數' };
+
 function describeIdentifier(ident: string, topicNames: Record<string, string>): string {
   const lower = ident.toLowerCase();
   if (lower in OPERATOR_WORDS) return OPERATOR_WORDS[lower]!;
   if (ident in CONDITION_VARIABLE) return CONDITION_VARIABLE[ident]!;
   if (ident in CONDITION_LITERAL) return CONDITION_LITERAL[ident]!;
-  if (ident.startsWith('topics.')) {
-    const id = ident.slice('topics.'.length);
-    return `主題「${topicNames[id] ?? id}」提及數`;
+  // `topic.<id>` (the language's spelling) and `topics.<id>` (an older spelling in stored alerts).
+  const topic = /^topics?\.([^.]+)(?:\.([A-Za-z]+))?$/.exec(ident);
+  if (topic) {
+    const name = `主題「${topicNames[topic[1]!] ?? topic[1]!}」`;
+    const field = topic[2];
+    if (field === undefined || field === 'mentions') return `${name}提及數`;
+    return `${name}${TOPIC_FIELD_WORDS[field] ?? field}`;
   }
   return ident;
 }

@@ -49,6 +49,8 @@ export const CONDITION_VARIABLE: Record<string, string> = {
   mentions: '窗口內提及數',
   baseline: '基準提及數',
   spikeRatio: '聲量倍數（相對基準）',
+  zScore: '偏離基準的標準差數 (z)',
+  velocity: '每桶新增提及的成長數',
   pValue: '偶發機率 p 值',
   warm: '基準已建立',
   negative: '負面提及數',

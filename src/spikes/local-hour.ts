@@ -1,0 +1,47 @@
+/**
+ * Local hour-of-week of an instant in an IANA time zone, for hour-of-day / day-of-week aware
+ * baselines. Intl is slow per call, so results are cached per quarter hour (every real UTC offset is
+ * a multiple of 15 minutes, so a quarter hour never straddles a local hour boundary).
+ */
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+const WEEKDAY_INDEX: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
+/** Cap per zone, so a years-long backtest cannot grow the cache without bound. */
+const MAX_CACHED = 200_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const caches = new Map<string, Map<number, number>>();
+
+/**
+ * Hours since Monday 00:00 local time: 0 (Mon 00:00–00:59) … 167 (Sun 23:00–23:59).
+ * `hourOfWeek % 24` is the hour of day.
+ *
+ * @param ms epoch milliseconds
+ * @param timeZone IANA name (validated when the main config is loaded)
+ */
+export function localHourOfWeek(ms: number, timeZone: string): number {
+  let cache = caches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    caches.set(timeZone, cache);
+  }
+  const key = Math.floor(ms / QUARTER_HOUR_MS);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  let weekday = 0;
+  let hour = 0;
+  for (const part of f.formatToParts(new Date(key * QUARTER_HOUR_MS))) {
+    if (part.type === 'weekday') weekday = WEEKDAY_INDEX[part.value] ?? 0;
+    else if (part.type === 'hour') hour = Number(part.value) % 24;
+  }
+  const value = weekday * 24 + hour;
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, value);
+  return value;
+}
