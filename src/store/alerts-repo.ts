@@ -1,4 +1,4 @@
-import type { AlertEvent, AlertNotice, AlertRecord, AlertStatus, ChannelKind } from '../alerts/types';
+import { alertKey, type AlertEvent, type AlertNotice, type AlertRecord, type AlertStatus, type ChannelKind } from '../alerts/types';
 import type { Db } from './database';
 
 /** A delivery to enqueue with an alert transition. */
@@ -7,6 +7,8 @@ export interface OutboxInsert {
   channel: ChannelKind;
   target: string;
   notice: AlertNotice;
+  /** Not before this time (epoch ms): the recipient's quiet hours. Default: due at once. */
+  notBeforeMs?: number;
 }
 
 /** Alerts, their event history, and the enqueueing of their notifications. */
@@ -18,7 +20,7 @@ export class AlertsRepo {
 
   constructor(private readonly db: Db) {
     this.upsertStmt = db.prepare(
-      `INSERT INTO alerts (id, rule_id, status, level, opened_ms, updated_ms, record) VALUES (@id, @ruleId, @status, @level, @openedAt, @updatedAt, @record)
+      `INSERT INTO alerts (id, rule_id, alert_key, status, level, opened_ms, updated_ms, record) VALUES (@id, @ruleId, @key, @status, @level, @openedAt, @updatedAt, @record)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, level = excluded.level, updated_ms = excluded.updated_ms, record = excluded.record`,
     );
     this.eventStmt = db.prepare('INSERT OR IGNORE INTO alert_events (alert_id, seq, type, at_ms, event) VALUES (?, ?, ?, ?, ?)');
@@ -27,9 +29,9 @@ export class AlertsRepo {
        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
     );
     this.commitTx = db.transaction((alert: AlertRecord, events: AlertEvent[], deliveries: OutboxInsert[], nowMs: number) => {
-      this.upsertStmt.run({ id: alert.id, ruleId: alert.ruleId, status: alert.status, level: alert.level, openedAt: alert.openedAt, updatedAt: alert.updatedAt, record: JSON.stringify(alert) });
+      this.upsertStmt.run({ id: alert.id, ruleId: alert.ruleId, key: alertKey(alert), status: alert.status, level: alert.level, openedAt: alert.openedAt, updatedAt: alert.updatedAt, record: JSON.stringify(alert) });
       for (const e of events) this.eventStmt.run(e.alertId, e.seq, e.type, e.at, JSON.stringify(e));
-      for (const d of deliveries) this.outboxStmt.run(d.idempotencyKey, alert.id, d.channel, d.target, JSON.stringify(d.notice), nowMs, nowMs);
+      for (const d of deliveries) this.outboxStmt.run(d.idempotencyKey, alert.id, d.channel, d.target, JSON.stringify(d.notice), nowMs, Math.max(nowMs, d.notBeforeMs ?? nowMs));
     });
   }
 
@@ -42,12 +44,31 @@ export class AlertsRepo {
     this.commitTx(alert, events, deliveries, nowMs);
   }
 
-  /** The rule's alert that is not resolved yet, if any. */
-  active(ruleId: string): AlertRecord | undefined {
+  /**
+   * The alert of a series that is not resolved yet, if any. A rule's crisis alerts are the series
+   * named by the rule id; hot-spots and source alerts have keys of their own (see AlertRecord.key).
+   */
+  active(key: string): AlertRecord | undefined {
     const row = this.db
-      .prepare<[string], { record: string }>("SELECT record FROM alerts WHERE rule_id = ? AND status != 'resolved' ORDER BY opened_ms DESC LIMIT 1")
-      .get(ruleId);
+      .prepare<[string], { record: string }>("SELECT record FROM alerts WHERE alert_key = ? AND status != 'resolved' ORDER BY opened_ms DESC LIMIT 1")
+      .get(key);
     return row ? (JSON.parse(row.record) as AlertRecord) : undefined;
+  }
+
+  /** Every alert not resolved yet, oldest first (the red clock ticks over them). */
+  unresolved(): AlertRecord[] {
+    return this.db
+      .prepare<[], { record: string }>("SELECT record FROM alerts WHERE status != 'resolved' ORDER BY opened_ms, id")
+      .all()
+      .map((r) => JSON.parse(r.record) as AlertRecord);
+  }
+
+  /** Alerts opened in [fromMs, toMs), oldest first (KPIs). */
+  openedBetween(fromMs: number, toMs: number): AlertRecord[] {
+    return this.db
+      .prepare<[number, number], { record: string }>('SELECT record FROM alerts WHERE opened_ms >= ? AND opened_ms < ? ORDER BY opened_ms, id')
+      .all(fromMs, toMs)
+      .map((r) => JSON.parse(r.record) as AlertRecord);
   }
 
   get(id: string): AlertRecord | undefined {

@@ -133,6 +133,27 @@ export class MentionsRepo {
     return counts;
   }
 
+  /** Hit counts of a rule's mentions that hit `topic`, per bucket over [fromMs, toMs), oldest first (per-topic baselines). */
+  topicBucketCounts(ruleId: string, topic: string, fromMs: number, toMs: number, bucketMs: number): number[] {
+    const counts = new Array<number>(Math.max(0, Math.ceil((toMs - fromMs) / bucketMs))).fill(0);
+    const rows = this.db
+      .prepare<[number, number, string, number, number, string], { b: number; n: number }>(
+        'SELECT (at_ms - ?) / ? AS b, COUNT(*) AS n FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? AND EXISTS (SELECT 1 FROM json_each(hits.topics) WHERE value = ?) GROUP BY b',
+      )
+      .all(fromMs, bucketMs, ruleId, fromMs, toMs, topic);
+    for (const { b, n } of rows) {
+      const i = Math.floor(b);
+      if (i >= 0 && i < counts.length) counts[i] = (counts[i] ?? 0) + n;
+    }
+    return counts;
+  }
+
+  /** When `connector` last brought an item never seen before (matched or not), epoch ms; null if never. */
+  lastNewItemMs(connector: string): number | null {
+    const row = this.db.prepare<[string], { m: number | null }>('SELECT MAX(first_seen_ms) AS m FROM seen WHERE connector = ?').get(connector);
+    return row?.m ?? null;
+  }
+
   /** Stored mention documents, newest first (embedded store only). */
   recentMentions(limit: number): ScoredMention[] {
     return this.db

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock';
 import { AlertsRepo } from './alerts-repo';
 import { openDatabase, type Db } from './database';
+import { DetectorStateRepo } from './detector-state-repo';
 import { MentionsRepo } from './mentions-repo';
 import { OutboxRepo } from './outbox-repo';
 import { RevisitsRepo } from './revisits-repo';
@@ -19,6 +20,8 @@ export interface StateStore {
   sources: SourcesRepo;
   /** Revisits of recent forum mentions and their evidence versions. */
   revisits: RevisitsRepo;
+  /** Detector state that must survive restarts (JSON per key). */
+  detectorState: DetectorStateRepo;
   close(): void;
 }
 
@@ -42,6 +45,7 @@ export function openStateStore(options: StateStoreOptions): StateStore {
     outbox: new OutboxRepo(db),
     sources: new SourcesRepo(db),
     revisits: new RevisitsRepo(db),
+    detectorState: new DetectorStateRepo(db),
     close: () => {
       if (db.open) db.close();
     },
