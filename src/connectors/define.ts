@@ -12,6 +12,12 @@ export interface ConnectorRuntime {
   log: Logger;
   clock: Clock;
   signal?: AbortSignal;
+  /**
+   * Whether an item at this URL was already ingested (stored or seen), when the caller keeps
+   * state. Kinds use it to spend detail-page requests only on new items; without it (e.g.
+   * `yuqing connectors test`) every item counts as new.
+   */
+  known?: (url: string) => boolean;
 }
 
 export interface PollResult {

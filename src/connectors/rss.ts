@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import type { RawItem } from '../core/types';
 import { defineConnector } from './define';
-import { googleNewsSearchUrl, isGoogleNewsUrl, splitPublisher } from './google';
-import { parseFeed } from './parse-feed';
+import { pollFeed } from './feed-poll';
+import { googleNewsSearchUrl } from './google';
 
-/** What we accept, best first: feeds, then anything (some servers label feeds text/html). */
-export const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
+export { FEED_ACCEPT } from './feed-poll';
 
-const googleNewsSchema = z.strictObject({
+/** A Google News search in zh-TW (shared with the `news` kind). */
+export const googleNewsSchema = z.strictObject({
   /** The search, e.g. `"範例診所" OR 王大明醫師 when:1d`. */
   query: z.string().trim().min(1, { message: '搜尋字串不可為空 (query must not be empty)' }),
   hl: z.string().min(1).default('zh-TW'),
@@ -42,39 +41,19 @@ export function rssFeedUrl(options: RssOptions): string {
 
 /**
  * The `rss` connector kind: fetch one feed through the shared client (conditional GET; the
- * validators are committed by the pipeline only after the items are stored), parse it, and for Google News split the
- * publisher off the title into `site`.
+ * validators are committed by the pipeline only after the items are stored), parse it, and for
+ * Google News split the publisher off the title into `site`. Feeds are subscriptions the user
+ * chose, so robots.txt is not consulted (as in feed readers); the crawling kinds do consult it.
  */
 export const rssConnector = defineConnector({
   kind: 'rss',
   sourceType: 'rss',
   description: 'RSS 2.0 / Atom / RDF 訂閱源，含 Google 新聞搜尋與 Google 快訊 (RSS, Atom, RDF feeds incl. Google News search and Google Alerts)',
   optionsSchema: rssOptionsSchema,
-  create(options, info) {
+  create(options) {
     const feedUrl = rssFeedUrl(options);
     return {
-      async poll(rt) {
-        const res = await rt.http.request(feedUrl, {
-          headers: { accept: FEED_ACCEPT, ...options.headers },
-          deferValidators: true,
-          ...(rt.signal ? { signal: rt.signal } : {}),
-        });
-        if (res.notModified) return { items: [], notModified: true, warnings: [] };
-
-        // Relative links resolve against where the feed really is, after redirects.
-        const parsed = await parseFeed(res.text, res.url, rt.clock.now());
-        const googleNews = options.googleNews !== undefined || isGoogleNewsUrl(res.url);
-        const items: RawItem[] = parsed.items.slice(0, options.maxItems).map((item) => (googleNews ? withPublisher(item) : item));
-
-        const warnings = parsed.warnings.map((w) => `${info.id} ${res.url} E_FEED_PARSE ${w}`);
-        for (const w of parsed.warnings) rt.log.warn({ connector: info.id, url: res.url, code: 'E_FEED_PARSE' }, w);
-        return { items, notModified: false, warnings, ...(res.commitValidators ? { commit: res.commitValidators } : {}) };
-      },
+      poll: (rt) => pollFeed(rt, feedUrl, { maxItems: options.maxItems, googleNews: options.googleNews !== undefined, ...(options.headers ? { headers: options.headers } : {}) }),
     };
   },
 });
-
-function withPublisher(item: RawItem): RawItem {
-  const { title, site } = splitPublisher(item.title, item.site);
-  return site ? { ...item, title, site } : { ...item, title };
-}

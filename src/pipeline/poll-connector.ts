@@ -5,6 +5,8 @@ import type { ConnectorInstance } from '../connectors/define';
 import type { HttpClient } from '../http/types';
 import type { Metrics } from '../server/metrics';
 import type { StateStore } from '../store/state-store';
+import { tryCanonicalUrl } from '../text/canonical-url';
+import { mentionId } from '../text/to-mention';
 import { ingestItems, type IngestDeps, type IngestSummary, type SourceInfo } from './ingest';
 import { revisitDue, revisitEnqueuer, type RevisitSummary } from './revisit';
 import { DEFAULT_SOURCE_BACKOFF, sourceBackoff, type SourceBackoffPolicy } from './source-backoff';
@@ -56,7 +58,13 @@ export async function pollConnector(deps: PollDeps, connector: RunnableConnector
       blocked: held.status === 'blocked',
     };
   }
-  const rt = { id: connector.id, http: deps.http, log, clock: deps.clock, ...(signal ? { signal } : {}) };
+  const known = (url: string): boolean => {
+    const canonical = tryCanonicalUrl(url);
+    if (canonical === undefined) return false;
+    const id = mentionId(canonical);
+    return !deps.store.mentions.unseen([id]).has(id);
+  };
+  const rt = { id: connector.id, http: deps.http, log, clock: deps.clock, known, ...(signal ? { signal } : {}) };
   try {
     const result = await connector.instance.poll(rt);
     const revisitor = connector.instance.revisit;

@@ -6,9 +6,13 @@
 export interface RecordedResponse {
   /** Absolute URL the connector is expected to request. */
   url: string;
-  /** File under test/fixtures/feeds served as the body, byte for byte. */
-  file: string;
+  /** File under test/fixtures served as the body, byte for byte (`feeds/…`, `ptt/…`); absent = empty body. */
+  file?: string;
   headers: Record<string, string>;
+  /** Status to answer with (default 200). */
+  status?: number;
+  /** Times this response is served per poll (default 1). */
+  times?: number;
 }
 
 export interface ContractCase {
@@ -20,17 +24,19 @@ export interface ContractCase {
 
 const RSS = { 'content-type': 'application/rss+xml; charset=utf-8' };
 const ATOM = { 'content-type': 'application/atom+xml; charset=utf-8' };
+const HTML = { 'content-type': 'text/html; charset=utf-8' };
+const GONE = { status: 404, headers: { 'content-type': 'text/html' } };
 
 export const contractCases: Record<string, ContractCase[]> = {
   rss: [
-    { name: 'zh-TW news RSS 2.0', options: { url: 'https://news.example-daily.tw/rss/life.xml' }, responses: [{ url: 'https://news.example-daily.tw/rss/life.xml', file: 'tw-news-rss2.xml', headers: RSS }] },
-    { name: 'RSS 2.0 edge cases', options: { url: 'https://feeds.example.tw/edge.xml' }, responses: [{ url: 'https://feeds.example.tw/edge.xml', file: 'edge-cases-rss2.xml', headers: RSS }] },
-    { name: 'PTT Atom', options: { url: 'https://www.ptt.cc/atom/MedicalTalk.xml' }, responses: [{ url: 'https://www.ptt.cc/atom/MedicalTalk.xml', file: 'ptt-atom.xml', headers: ATOM }] },
-    { name: 'RDF / RSS 1.0', options: { url: 'https://health-notes.example.tw/index.rdf' }, responses: [{ url: 'https://health-notes.example.tw/index.rdf', file: 'blog-rdf.xml', headers: { 'content-type': 'application/rdf+xml' } }] },
+    { name: 'zh-TW news RSS 2.0', options: { url: 'https://news.example-daily.tw/rss/life.xml' }, responses: [{ url: 'https://news.example-daily.tw/rss/life.xml', file: 'feeds/tw-news-rss2.xml', headers: RSS }] },
+    { name: 'RSS 2.0 edge cases', options: { url: 'https://feeds.example.tw/edge.xml' }, responses: [{ url: 'https://feeds.example.tw/edge.xml', file: 'feeds/edge-cases-rss2.xml', headers: RSS }] },
+    { name: 'PTT Atom', options: { url: 'https://www.ptt.cc/atom/MedicalTalk.xml' }, responses: [{ url: 'https://www.ptt.cc/atom/MedicalTalk.xml', file: 'feeds/ptt-atom.xml', headers: ATOM }] },
+    { name: 'RDF / RSS 1.0', options: { url: 'https://health-notes.example.tw/index.rdf' }, responses: [{ url: 'https://health-notes.example.tw/index.rdf', file: 'feeds/blog-rdf.xml', headers: { 'content-type': 'application/rdf+xml' } }] },
     {
       name: 'Google Alerts Atom',
       options: { url: 'https://www.google.com/alerts/feeds/04822417751832914417/9513307201440592113' },
-      responses: [{ url: 'https://www.google.com/alerts/feeds/04822417751832914417/9513307201440592113', file: 'google-alerts.xml', headers: ATOM }],
+      responses: [{ url: 'https://www.google.com/alerts/feeds/04822417751832914417/9513307201440592113', file: 'feeds/google-alerts.xml', headers: ATOM }],
     },
     {
       name: 'Google News search',
@@ -38,7 +44,7 @@ export const contractCases: Record<string, ContractCase[]> = {
       responses: [
         {
           url: 'https://news.google.com/rss/search?q=%22%E7%AF%84%E4%BE%8B%E8%A8%BA%E6%89%80%22+when%3A7d&hl=zh-TW&gl=TW&ceid=TW%3Azh-Hant',
-          file: 'google-news-search.xml',
+          file: 'feeds/google-news-search.xml',
           headers: { 'content-type': 'application/xml; charset=utf-8' },
         },
       ],
@@ -46,7 +52,29 @@ export const contractCases: Record<string, ContractCase[]> = {
     {
       name: 'Big5 local news RSS',
       options: { url: 'http://www.example-local.com.tw/news/health/rss.xml' },
-      responses: [{ url: 'http://www.example-local.com.tw/news/health/rss.xml', file: 'big5-local-news.xml', headers: { 'content-type': 'text/xml' } }],
+      responses: [{ url: 'http://www.example-local.com.tw/news/health/rss.xml', file: 'feeds/big5-local-news.xml', headers: { 'content-type': 'text/xml' } }],
+    },
+  ],
+  ptt: [
+    {
+      name: 'board: Atom, current index markup, articles (one deleted before it was read)',
+      options: { board: 'facelift' },
+      responses: [
+        { url: 'https://www.ptt.cc/atom/facelift.xml', file: 'ptt/atom.xml', headers: ATOM },
+        { url: 'https://www.ptt.cc/bbs/facelift/index.html', file: 'ptt/index-new.html', headers: HTML },
+        { url: 'https://www.ptt.cc/bbs/facelift/M.1772431200.A.1F3.html', ...GONE },
+        { url: 'https://www.ptt.cc/bbs/facelift/M.1772432100.A.2B4.html', file: 'ptt/article.html', headers: HTML },
+        { url: 'https://www.ptt.cc/bbs/facelift/M.1772433000.A.3C5.html', ...GONE },
+        { url: 'https://www.ptt.cc/bbs/facelift/M.1772434200.A.4D6.html', ...GONE },
+      ],
+    },
+    {
+      name: 'board: no Atom, old index markup, list data only',
+      options: { board: 'BeautySalon', fetchArticles: false },
+      responses: [
+        { url: 'https://www.ptt.cc/atom/BeautySalon.xml', ...GONE },
+        { url: 'https://www.ptt.cc/bbs/BeautySalon/index.html', file: 'ptt/index-old.html', headers: HTML },
+      ],
     },
   ],
 };

@@ -2,7 +2,8 @@ import { builtinRegistry } from '../../src/connectors/builtin';
 import type { ConnectorKind, PollResult } from '../../src/connectors/define';
 import { EARLIEST_PLAUSIBLE_MS, MAX_FUTURE_SKEW_MS } from '../../src/connectors/feed-date';
 import { contractCases, type ContractCase } from './contract-cases';
-import { FIXTURE_NOW_MS, feedBytes } from './fixtures';
+import { toMention } from '../../src/text/to-mention';
+import { FIXTURE_NOW_MS, fixtureBytes } from './fixtures';
 import { mockRuntime, offlineAgent } from './runtime';
 
 /** Markup or an undecoded entity left in text meant for people. */
@@ -16,7 +17,8 @@ async function pollOnce(kind: ConnectorKind, c: ContractCase): Promise<PollResul
     agent
       .get(url.origin)
       .intercept({ path: url.pathname + url.search, method: 'GET' })
-      .reply(200, feedBytes(r.file), { headers: r.headers });
+      .reply(r.status ?? 200, r.file ? fixtureBytes(r.file) : '', { headers: r.headers })
+      .times(r.times ?? 1);
   }
   try {
     const instance = kind.create(kind.optionsSchema.parse(c.options), { id: `contract-${kind.kind}` });
@@ -79,6 +81,15 @@ describe('connector contract', () => {
           if (text !== undefined) expect(text).not.toMatch(MARKUP);
         }
         expect(item.title).toBe(item.title.trim());
+      }
+    });
+
+    it('gives bodies that normalise to plain text, free of markup and scripts', () => {
+      for (const item of first.items) {
+        const m = toMention(item, { connector: 'contract', sourceType: kind.sourceType }, FIXTURE_NOW_MS);
+        expect(m.body).not.toMatch(MARKUP);
+        expect(m.body).not.toMatch(/do-not-leak|<script|function\s*\(|__CF\$cv/);
+        expect(m.title).not.toBe('');
       }
     });
   });

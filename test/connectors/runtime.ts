@@ -30,7 +30,7 @@ export function capturingLogger(): { log: Logger; lines: Array<Record<string, un
 }
 
 /** A connector runtime whose HTTP client talks only to `agent`. */
-export function mockRuntime(agent: MockAgent, options: { id?: string; validators?: ValidatorStore; log?: Logger } = {}): ConnectorRuntime {
+export function mockRuntime(agent: MockAgent, options: { id?: string; validators?: ValidatorStore; log?: Logger; known?: (url: string) => boolean; sleeps?: number[] } = {}): ConnectorRuntime {
   const log = options.log ?? pino({ level: 'silent' });
   const http = createHttpClient({
     userAgent: 'Yuqing-test/1.0 (+https://example.invalid/yuqing)',
@@ -41,7 +41,11 @@ export function mockRuntime(agent: MockAgent, options: { id?: string; validators
     maxRedirects: 5,
     log,
     dispatcher: agent,
+    // Host gaps (a kind's minIntervalMs) are recorded, not waited out: these tests are about content.
+    sleep: async (ms) => {
+      options.sleeps?.push(ms);
+    },
     ...(options.validators ? { validators: options.validators } : {}),
   });
-  return { id: options.id ?? 'test-feed', http, log, clock: new ManualClock(FIXTURE_NOW_MS) };
+  return { id: options.id ?? 'test-feed', http, log, clock: new ManualClock(FIXTURE_NOW_MS), ...(options.known ? { known: options.known } : {}) };
 }
