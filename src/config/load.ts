@@ -8,6 +8,7 @@ import { loadLexicon, type Lexicon } from '../text/lexicon';
 import { connectorFileSchema, type ConnectorFile } from './connector-schema';
 import { mainConfigSchema, type MainConfig } from './main-schema';
 import { ruleFileSchema, type RuleFile } from './rule-schema';
+import { ruleTextProblems } from './rule-text-check';
 import { formatKeyPath, locate, readYamlFile, validateYaml, type YamlFile } from './yaml-file';
 
 /** The connector kinds the loader can check options against. */
@@ -101,6 +102,7 @@ export function loadRuleFile(path: string, recipients?: ReadonlySet<string>): Lo
     if (!(err instanceof ExpressionError)) throw err;
     problems.add('E_CONFIG_SCHEMA', expressionProblem(file, err));
   }
+  for (const p of ruleTextProblems(file, config)) problems.add('E_CONFIG_SCHEMA', p);
   if (recipients) {
     for (const name of ['L1', 'L2', 'L3'] as const) {
       config.levels[name]?.notify.forEach((r, i) => {
