@@ -33,6 +33,9 @@ export class AhoCorasick {
   private readonly dict: number[] = [-1];
   private readonly ids: number[] = [];
   private readonly lengths: number[] = [];
+  // The root's transitions in a flat table (-1: none). Most characters of a text lead back to the
+  // root, so this one lookup is the hot path of every scan.
+  private readonly rootNext = new Int32Array(0x10000).fill(-1);
 
   /**
    * Build the automaton; O(total pattern length).
@@ -61,6 +64,7 @@ export class AhoCorasick {
       this.lengths.push(p.text.length);
     }
     this.linkFailures();
+    for (const [c, child] of this.next[0]!) this.rootNext[c] = child;
   }
 
   /** Number of patterns the automaton was built from. */
@@ -80,16 +84,17 @@ export class AhoCorasick {
 
   /** Like {@link findAll} without building an array: `visit` is called per occurrence, in the same order. */
   scan(text: string, visit: AcVisitor): void {
-    const { next, fail, own, dict, ids, lengths } = this;
+    const { next, fail, own, dict, ids, lengths, rootNext } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let to = next[state]!.get(c);
-      while (to === undefined && state !== 0) {
+      let to = state === 0 ? rootNext[c]! : (next[state]!.get(c) ?? -1);
+      while (to < 0 && state !== 0) {
         state = fail[state]!;
-        to = next[state]!.get(c);
+        to = state === 0 ? rootNext[c]! : (next[state]!.get(c) ?? -1);
       }
-      state = to ?? 0;
+      state = to < 0 ? 0 : to;
+      if (state === 0) continue;
       const end = i + 1;
       for (let s = own[state]!.length > 0 ? state : dict[state]!; s !== -1; s = dict[s]!) {
         for (const p of own[s]!) visit(ids[p]!, end - lengths[p]!, end);

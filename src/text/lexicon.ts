@@ -33,6 +33,12 @@ const settings = z.strictObject({
   neutralBand: z.number().min(0).max(0.9).default(0.15),
   /** Weight of the extra words a rule file adds (`sentiment.positive/negative`). */
   ruleTermWeight: z.number().positive().max(5).default(2),
+  /** Words before a contrast marker (and in a concession clause) count × this. */
+  contrastBefore: z.number().min(0).max(1).default(0.5),
+  /** Words after a contrast marker, to the end of its sentence, count × this. */
+  contrastAfter: z.number().min(1).max(3).default(1.5),
+  /** Words in a question without a rhetorical marker count × this. */
+  questionFactor: z.number().min(0).max(1).default(0.5),
 });
 
 export const lexiconSchema = z
@@ -43,7 +49,13 @@ export const lexiconSchema = z
     negative: z.array(weighted).default([]),
     negators: z.array(term).default([]),
     intensifiers: z.array(intensifier).default([]),
-    /** Words that contain a sentiment word or a modifier but mean neither (雷射, 推出, 特別, 不過). */
+    /** Contrast markers: the clause after them weighs more (但是, 不過, 可是). */
+    contrast: z.array(term).default([]),
+    /** Concession markers: their clause weighs less (雖然, 儘管). */
+    concession: z.array(term).default([]),
+    /** Rhetorical-question markers: a question containing one reads as negative (難道, 這樣也叫). */
+    rhetorical: z.array(term).default([]),
+    /** Words that contain a sentiment word or a modifier but mean neither (雷射, 推出, 特別). */
     neutral: z.array(term).default([]),
     settings: settings.prefault({}),
   })
@@ -51,7 +63,7 @@ export const lexiconSchema = z
     // A word may appear once across all lists: its meaning must be unambiguous. Compared after
     // normalisation, because that is how the scorer sees them (醫療 and 医疗 are the same word).
     const firstSeen = new Map<string, string>();
-    const check = (list: 'positive' | 'negative' | 'negators' | 'intensifiers' | 'neutral', index: number, written: string, path: (string | number)[]) => {
+    const check = (list: 'positive' | 'negative' | 'negators' | 'intensifiers' | 'contrast' | 'concession' | 'rhetorical' | 'neutral', index: number, written: string, path: (string | number)[]) => {
       const norm = normalizeForMatch(written);
       const where = `${list}[${index}]`;
       if (norm === '') {
@@ -69,6 +81,9 @@ export const lexiconSchema = z
     lex.negative.forEach((w, i) => check('negative', i, w.term, ['negative', i, 'term']));
     lex.negators.forEach((w, i) => check('negators', i, w, ['negators', i]));
     lex.intensifiers.forEach((w, i) => check('intensifiers', i, w.term, ['intensifiers', i, 'term']));
+    lex.contrast.forEach((w, i) => check('contrast', i, w, ['contrast', i]));
+    lex.concession.forEach((w, i) => check('concession', i, w, ['concession', i]));
+    lex.rhetorical.forEach((w, i) => check('rhetorical', i, w, ['rhetorical', i]));
     lex.neutral.forEach((w, i) => check('neutral', i, w, ['neutral', i]));
   });
 

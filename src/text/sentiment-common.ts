@@ -21,7 +21,7 @@ export interface ExtraSentimentTerm {
 
 /** A sentiment scorer for already-normalised text. */
 export interface SentimentScorer {
-  /** Method tag written on every result, e.g. `lexicon-zh@1`. */
+  /** Method tag written on every result, e.g. `lexicon-zh@2`. */
   readonly method: string;
   /**
    * Score a text already passed through `normalizeForMatch`.

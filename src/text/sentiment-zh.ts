@@ -1,26 +1,35 @@
 import type { Sentiment } from '../core/types';
-import { AhoCorasick } from './aho-corasick';
 import type { Lexicon } from './lexicon';
 import { normalizeForMatch } from './normalize';
 import { ContributionList, sentimentResult, type ExtraSentimentTerm, type SentimentScorer } from './sentiment-common';
-import { hasTermBoundaries } from './term-boundary';
+import { TermIndexBuilder, type Occurrences } from './term-index';
 
 /**
- * Chinese sentiment from a lexicon. One automaton pass finds every lexicon word, negator,
- * intensifier and neutral (masking) word in the normalised text; then:
+ * Chinese sentiment from a lexicon. The lexicon's words share the scorer's term index with the
+ * rules, so the one scan of a text finds them all; then:
  *
  * 1. Sentiment and neutral words compete for the text leftmost-longest, so 「不推」 (a negative
  *    entry) beats 「推」, 「雷射」 (neutral) hides 「雷」, and 「不推薦」 reads as 「不推」+「薦」.
- * 2. Negators and intensifiers inside a chosen word are ignored (the 不 of 「不錯」); the rest
- *    compete leftmost-longest among themselves (「非常」 beats 「非」, 「特別」 beats 「別」).
- * 3. Each modifier applies to the next sentiment word if at most `modifierWindowChars` characters
- *    separate them and no punctuation does: an odd number of negators flips the word
- *    (× −negationFactor), intensifiers multiply it (product capped at 3).
- * 4. The sum is squashed with tanh(sum / scale); |score| < neutralBand is neutral.
+ * 2. Markers inside a chosen word are ignored (the 不 of 「不錯」); the rest — negators,
+ *    intensifiers/diminishers, contrast, concession and rhetorical markers — compete
+ *    leftmost-longest among themselves (「非常」 beats 「非」, 「不過」 beats 「不」).
+ * 3. A negator or intensifier applies to the next sentiment word if at most
+ *    `modifierWindowChars` characters separate them and no punctuation does: an odd number of
+ *    negators flips the word (× −negationFactor), intensifiers multiply it (product capped at 3).
+ * 4. Contrast (但是, 不過, 可是…): in its sentence, words after the marker weigh
+ *    × contrastAfter, words before it (or the previous sentence, when the marker opens its
+ *    sentence) × contrastBefore. A concession (雖然, 儘管…) weighs its clause × contrastBefore.
+ * 5. Questions: a sentence ending in 「?」 (or 嗎/呢) with a rhetorical marker (難道, 這樣也叫…)
+ *    is a complaint in disguise — every word in it counts as negative (「這樣也叫專業？」); a plain
+ *    question weighs × questionFactor (「有人推薦嗎？」 asks, it does not recommend).
+ * 6. The sum is squashed with tanh(sum / scale); |score| < neutralBand is neutral.
+ *
+ * Sentences end at 。!?;… and whitespace (forum posts separate clauses with spaces and line
+ * breaks); clauses also end at commas.
  */
 
 /** Method tag on every result of this scorer. */
-export const ZH_SENTIMENT_METHOD = 'lexicon-zh@1';
+export const ZH_SENTIMENT_METHOD = 'lexicon-zh@2';
 
 const SENTIMENT = 0;
 const NEUTRAL = 1;
@@ -28,7 +37,10 @@ const NEGATOR = 2;
 const INTENSIFIER = 3;
 /** Only rule extras use this normalised form. */
 const EXTRA_ONLY = 4;
-type Kind = typeof SENTIMENT | typeof NEUTRAL | typeof NEGATOR | typeof INTENSIFIER | typeof EXTRA_ONLY;
+const CONTRAST = 5;
+const CONCESSION = 6;
+const RHETORICAL = 7;
+type Kind = typeof SENTIMENT | typeof NEUTRAL | typeof NEGATOR | typeof INTENSIFIER | typeof EXTRA_ONLY | typeof CONTRAST | typeof CONCESSION | typeof RHETORICAL;
 
 const MAX_MULTIPLIER = 3;
 
@@ -53,30 +65,42 @@ interface Span {
   note?: string;
 }
 
-interface Modifier {
+interface Marker {
   start: number;
   end: number;
-  negator: boolean;
+  kind: Kind;
   multiplier: number;
 }
 
 // Clause punctuation (half-width forms included: NFKC has already folded the full-width ones).
 const BOUNDARY = new Set([...'，。！？、；：,.!?;:…~～「」『』()（）【】[]<>《》"“”‘’|/']);
+// Sentence ends; whitespace too (see the file comment).
+const SENTENCE_END = new Set([...'。.!?;…~～ ']);
+
+/** The Chinese scorer over a shared term index: compile, build the index, then score. */
+export interface ZhSentiment {
+  readonly method: string;
+  /** Score a normalised text from the occurrences of one scan of the shared index. */
+  score(text: string, occ: Occurrences, activeGroups?: ReadonlySet<string>): Sentiment;
+}
 
 /**
- * Build the scorer. Lexicon words are normalised here once; `extras` (rule words) count only
- * for texts whose active groups include theirs and, when active, override a lexicon meaning of
- * the same word (the first active rule wins).
+ * Register the lexicon (and rule words) in `builder`. `extras` count only for texts whose
+ * active groups include theirs and, when active, override a lexicon meaning of the same word
+ * (the first active rule wins).
  */
-export function createZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentimentTerm[] = []): SentimentScorer {
-  const { modifierWindowChars, negationFactor, scale, neutralBand, ruleTermWeight } = lexicon.settings;
-  const byNorm = new Map<string, Entry>();
-  const put = (written: string, kind: Kind, weight = 0, multiplier = 1): Entry => {
+export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentimentTerm[], builder: TermIndexBuilder): ZhSentiment {
+  const settings = lexicon.settings;
+  const byId = new Map<number, Entry>();
+  const put = (written: string, kind: Kind, weight = 0, multiplier = 1): Entry | undefined => {
     const norm = normalizeForMatch(written);
-    let e = byNorm.get(norm);
+    // A word that normalises to nothing can never occur; the loaders report it.
+    if (norm === '') return undefined;
+    const id = builder.add(norm);
+    let e = byId.get(id);
     if (!e) {
       e = { kind, written, weight, multiplier, extras: [] };
-      byNorm.set(norm, e);
+      byId.set(id, e);
     } else if (e.kind === EXTRA_ONLY && kind !== EXTRA_ONLY) {
       Object.assign(e, { kind, written, weight, multiplier });
     }
@@ -86,66 +110,186 @@ export function createZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentim
   for (const w of lexicon.negative) put(w.term, SENTIMENT, -w.weight);
   for (const w of lexicon.negators) put(w, NEGATOR);
   for (const w of lexicon.intensifiers) put(w.term, INTENSIFIER, 0, w.multiplier);
+  for (const w of lexicon.contrast) put(w, CONTRAST);
+  for (const w of lexicon.concession) put(w, CONCESSION);
+  for (const w of lexicon.rhetorical) put(w, RHETORICAL);
   for (const w of lexicon.neutral) put(w, NEUTRAL);
   for (const x of extras) {
-    // A rule word that normalises to nothing can never occur; the rule loader reports it.
-    if (normalizeForMatch(x.term) === '') continue;
-    const magnitude = x.weight ?? ruleTermWeight;
-    put(x.term, EXTRA_ONLY).extras.push({ group: x.group, weight: x.polarity === 'positive' ? magnitude : -magnitude, written: x.term });
+    const magnitude = x.weight ?? settings.ruleTermWeight;
+    put(x.term, EXTRA_ONLY)?.extras.push({ group: x.group, weight: x.polarity === 'positive' ? magnitude : -magnitude, written: x.term });
   }
-  const entries = [...byNorm.values()];
-  const automaton = new AhoCorasick([...byNorm.keys()].map((text, id) => ({ id, text })));
+  const entries: (Entry | undefined)[] = [];
+  for (const [id, e] of byId) entries[id] = e;
 
   return {
     method: ZH_SENTIMENT_METHOD,
-    score(text: string, activeGroups?: ReadonlySet<string>): Sentiment {
+    score(text, occ, activeGroups) {
       const spans: Span[] = [];
-      const modifiers: Modifier[] = [];
-      automaton.scan(text, (id, start, end) => {
-        if (!hasTermBoundaries(text, start, end)) return;
-        const e = entries[id]!;
+      const markers: Marker[] = [];
+      for (let k = 0; k < occ.length; k++) {
+        const e = entries[occ.term[k]!];
+        if (!e) continue;
+        const start = occ.start[k]!;
+        const end = occ.end[k]!;
         const extra = activeGroups && activeGroups.size > 0 ? e.extras.find((x) => activeGroups.has(x.group)) : undefined;
         if (extra) spans.push({ start, end, weight: extra.weight, term: extra.written, note: `規則 ${extra.group} 加詞` });
         else if (e.kind === SENTIMENT) spans.push({ start, end, weight: e.weight, term: e.written });
         else if (e.kind === NEUTRAL) spans.push({ start, end, term: e.written });
-        else if (e.kind === NEGATOR || e.kind === INTENSIFIER) modifiers.push({ start, end, negator: e.kind === NEGATOR, multiplier: e.multiplier });
-      });
-      const words = leftmostLongest(spans);
-      const mods = leftmostLongest(outside(modifiers, words));
-
-      const contributions = new ContributionList();
-      let k = 0;
-      for (const w of words) {
-        if (w.weight === undefined) continue;
-        let negators = 0;
-        let multiplier = 1;
-        for (; k < mods.length && mods[k]!.end <= w.start; k++) {
-          const m = mods[k]!;
-          if (!reaches(text, m.end, w.start, modifierWindowChars)) continue;
-          if (m.negator) negators++;
-          else multiplier *= m.multiplier;
-        }
-        multiplier = Math.min(multiplier, MAX_MULTIPLIER);
-        const flipped = negators % 2 === 1;
-        const notes: string[] = [];
-        if (flipped) notes.push('否定');
-        else if (negators > 0) notes.push('雙重否定');
-        if (multiplier > 1) notes.push('加強');
-        else if (multiplier < 1) notes.push('減弱');
-        if (w.note) notes.push(w.note);
-        contributions.add(w.term, w.weight * (flipped ? -negationFactor : 1) * multiplier, notes.length > 0 ? notes.join('、') : undefined);
+        else if (e.kind !== EXTRA_ONLY) markers.push({ start, end, kind: e.kind, multiplier: e.multiplier });
       }
-      return sentimentResult(ZH_SENTIMENT_METHOD, contributions, scale, neutralBand);
+      const words = leftmostLongest(spans).filter((w) => w.weight !== undefined);
+      const marks = leftmostLongest(outside(markers, leftmostLongest(spans)));
+      const sentences = splitSentences(text);
+      return sentimentResult(ZH_SENTIMENT_METHOD, weigh(text, words, marks, sentences, settings), settings.scale, settings.neutralBand);
     },
   };
 }
 
+/** A self-contained scorer (its own index), for tests and callers that only need sentiment. */
+export function createZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentimentTerm[] = []): SentimentScorer {
+  const builder = new TermIndexBuilder();
+  const zh = compileZhSentiment(lexicon, extras, builder);
+  const index = builder.build();
+  return { method: zh.method, score: (text, activeGroups) => zh.score(text, index.scan(text), activeGroups) };
+}
+
+interface Sentence {
+  start: number;
+  /** Exclusive; the terminating punctuation is not inside. */
+  end: number;
+  question: boolean;
+}
+
+function weigh(text: string, words: Span[], marks: Marker[], sentences: Sentence[], settings: Lexicon['settings']): ContributionList {
+  const { modifierWindowChars, negationFactor, contrastBefore, contrastAfter, questionFactor } = settings;
+  const contributions = new ContributionList();
+  const contrasts = marks.filter((m) => m.kind === CONTRAST);
+  const concessions = marks.filter((m) => m.kind === CONCESSION);
+  const rhetorical = marks.filter((m) => m.kind === RHETORICAL);
+  const modifiers = marks.filter((m) => m.kind === NEGATOR || m.kind === INTENSIFIER);
+  let k = 0;
+  for (const w of words) {
+    let negators = 0;
+    let multiplier = 1;
+    for (; k < modifiers.length && modifiers[k]!.end <= w.start; k++) {
+      const m = modifiers[k]!;
+      if (!reaches(text, m.end, w.start, modifierWindowChars)) continue;
+      if (m.kind === NEGATOR) negators++;
+      else multiplier *= m.multiplier;
+    }
+    multiplier = Math.min(multiplier, MAX_MULTIPLIER);
+    const flipped = negators % 2 === 1;
+    const notes: string[] = [];
+    if (flipped) notes.push('否定');
+    else if (negators > 0) notes.push('雙重否定');
+    if (multiplier > 1) notes.push('加強');
+    else if (multiplier < 1) notes.push('減弱');
+    let weight = w.weight! * (flipped ? -negationFactor : 1) * multiplier;
+
+    const s = sentenceOf(sentences, w.start);
+    const side = contrastSide(w, s, sentences, contrasts, concessions, text);
+    if (side === 'after') {
+      weight *= contrastAfter;
+      notes.push('轉折後加重');
+    } else if (side === 'before') {
+      weight *= contrastBefore;
+      notes.push('轉折前減輕');
+    }
+    const sentence = s >= 0 ? sentences[s]! : undefined;
+    if (sentence?.question) {
+      if (rhetorical.some((m) => m.start >= sentence.start && m.end <= sentence.end)) {
+        // A rhetorical question states the opposite of its words: 「這樣也叫專業？」.
+        weight = weight > 0 ? -weight * negationFactor : weight;
+        notes.push('反問');
+      } else {
+        weight *= questionFactor;
+        notes.push('疑問');
+      }
+    }
+    if (w.note) notes.push(w.note);
+    contributions.add(w.term, weight, notes.length > 0 ? notes.join('、') : undefined);
+  }
+  return contributions;
+}
+
+/**
+ * `after` for a word after a contrast marker in its sentence; `before` for one before it (or in
+ * the previous sentence when the marker opens the next one) or in a concession clause (雖然…，).
+ * After wins when both apply: 「雖然便宜，但是很痛」 weighs 痛 up.
+ */
+function contrastSide(w: Span, s: number, sentences: Sentence[], contrasts: Marker[], concessions: Marker[], text: string): 'after' | 'before' | undefined {
+  if (s < 0) return undefined;
+  const sentence = sentences[s]!;
+  let after = false;
+  let before = false;
+  for (const m of contrasts) {
+    if (m.start >= sentence.start && m.end <= sentence.end) {
+      if (m.end <= w.start) after = true;
+      else if (m.start >= w.end) before = true;
+    } else if (s + 1 < sentences.length) {
+      // A marker opening the next sentence turns this whole sentence into the weaker side.
+      const next = sentences[s + 1]!;
+      if (m.start === next.start) before = true;
+    }
+  }
+  if (after) return 'after';
+  for (const m of concessions) {
+    if (m.start >= sentence.start && m.end <= w.start && !hasClauseBreak(text, m.end, w.start)) before = true;
+  }
+  return before ? 'before' : undefined;
+}
+
+function hasClauseBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text[i] === ',' || text[i] === '，') return true;
+  return false;
+}
+
+/** Index of the sentence containing offset `at`, or -1. */
+function sentenceOf(sentences: Sentence[], at: number): number {
+  let lo = 0;
+  let hi = sentences.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = sentences[mid]!;
+    if (at < s.start) hi = mid - 1;
+    else if (at >= s.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Sentences of a normalised text; a sentence is a question when its closing run has 「?」 or it ends in 嗎/呢. */
+function splitSentences(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  let start = 0;
+  let i = 0;
+  while (i <= text.length) {
+    if (i < text.length && !SENTENCE_END.has(text[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let question = false;
+    while (j < text.length && SENTENCE_END.has(text[j]!)) {
+      if (text[j] === '?') question = true;
+      j++;
+    }
+    if (i > start) {
+      const last = text[i - 1];
+      out.push({ start, end: i, question: question || last === '嗎' || last === '呢' });
+    }
+    start = j;
+    i = j === i ? i + 1 : j;
+  }
+  return out;
+}
+
 /** Non-overlapping occurrences, choosing at each point the leftmost, then the longest. */
 function leftmostLongest<T extends { start: number; end: number }>(items: T[]): T[] {
-  items.sort((a, b) => a.start - b.start || b.end - a.end);
+  const sorted = [...items].sort((a, b) => a.start - b.start || b.end - a.end);
   const chosen: T[] = [];
   let covered = 0;
-  for (const it of items) {
+  for (const it of sorted) {
     if (it.start < covered) continue;
     chosen.push(it);
     covered = it.end;
@@ -153,12 +297,12 @@ function leftmostLongest<T extends { start: number; end: number }>(items: T[]): 
   return chosen;
 }
 
-/** Modifiers that do not overlap any chosen word (`words` sorted and non-overlapping). */
-function outside(mods: Modifier[], words: Span[]): Modifier[] {
-  mods.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: Modifier[] = [];
+/** Markers that do not overlap any chosen word (`words` sorted and non-overlapping). */
+function outside(markers: Marker[], words: Span[]): Marker[] {
+  const sorted = [...markers].sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Marker[] = [];
   let j = 0;
-  for (const m of mods) {
+  for (const m of sorted) {
     while (j < words.length && words[j]!.end <= m.start) j++;
     if (j < words.length && words[j]!.start < m.end) continue;
     kept.push(m);
