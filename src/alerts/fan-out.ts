@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { MainConfig } from '../config/main-schema';
+import type { MainConfig, RecipientConfig } from '../config/main-schema';
 import type { OutboxInsert } from '../store/alerts-repo';
-import type { AlertEvent, AlertNotice, AlertRecord } from './types';
+import { quietUntil } from './quiet-hours';
+import { CHANNEL_KINDS, type AlertEvent, type AlertNotice, type AlertRecord, type ChannelKind } from './types';
 
 /** Everything a notice carries besides the event itself. */
 export interface NoticeContext {
   recipients: MainConfig['recipients'];
   timeZone: string;
-  topTerms: AlertNotice['topTerms'];
-  topSources: AlertNotice['topSources'];
+  /** Top terms and sources of the window; default: the alert's `drivers` (escalations and reminders have no window of their own). */
+  topTerms?: AlertNotice['topTerms'];
+  topSources?: AlertNotice['topSources'];
   topics?: AlertNotice['topics'];
   /** Builds the acknowledge link for an alert, when the daemon's server is reachable. */
   ackUrl?: (alert: AlertRecord, recipient: string) => string | undefined;
@@ -23,10 +25,25 @@ export function idempotencyKey(event: Pick<AlertEvent, 'alertId' | 'seq'>, recip
   return `yq-${event.alertId}-${event.seq}-${h}`;
 }
 
+/** A recipient's targets per channel, in {@link CHANNEL_KINDS} order. */
+export function recipientTargets(r: RecipientConfig): Array<[ChannelKind, string]> {
+  const byChannel: Record<ChannelKind, readonly string[] | undefined> = {
+    email: r.email,
+    webhook: r.webhooks,
+    slack: r.slack,
+    teams: r.teams,
+    discord: r.discord,
+    line: r.line,
+    alertmanager: r.alertmanager,
+  };
+  return CHANNEL_KINDS.flatMap((channel) => (byChannel[channel] ?? []).map((target) => [channel, target] as [ChannelKind, string]));
+}
+
 /**
  * Turn lifecycle events into deliveries: one per (event, recipient, channel, target). A recipient
- * with several addresses or webhooks gets one delivery each; unknown recipients are caught by
- * `yuqing validate`, so none reach here.
+ * with several addresses, webhooks or chats gets one delivery each; unknown recipients are caught
+ * by `yuqing validate`, so none reach here. A recipient in quiet hours gets the notice of an L1/L2
+ * alert when they end (`notBeforeMs`); L3 goes at once.
  */
 export function fanOut(alert: AlertRecord, events: readonly AlertEvent[], ctx: NoticeContext): OutboxInsert[] {
   const out: OutboxInsert[] = [];
@@ -34,8 +51,8 @@ export function fanOut(alert: AlertRecord, events: readonly AlertEvent[], ctx: N
     for (const name of event.recipients) {
       const r = ctx.recipients[name];
       if (!r) continue;
-      const targets = [...r.email.map((t) => ['email', t] as const), ...r.webhooks.map((t) => ['webhook', t] as const)];
-      for (const [channel, target] of targets) {
+      const notBeforeMs = quietUntil(event.at, r.quietHours, alert.level, ctx.timeZone);
+      for (const [channel, target] of recipientTargets(r)) {
         const key = idempotencyKey(event, name, channel, target);
         const ackUrl = ctx.ackUrl?.(alert, name);
         const notice: AlertNotice = {
@@ -44,14 +61,15 @@ export function fanOut(alert: AlertRecord, events: readonly AlertEvent[], ctx: N
           eventAt: event.at,
           alert,
           recipient: { id: name, ...(r.name ? { name: r.name } : {}) },
-          topTerms: ctx.topTerms,
-          topSources: ctx.topSources,
+          topTerms: ctx.topTerms ?? alert.drivers?.topTerms ?? [],
+          topSources: ctx.topSources ?? alert.drivers?.topSources ?? [],
           timeZone: ctx.timeZone,
           ...(event.fromLevel ? { fromLevel: event.fromLevel } : {}),
+          ...(event.detail && (event.type === 'reminder' || event.type === 'escalated') ? { eventDetail: event.detail } : {}),
           ...(ackUrl ? { ackUrl } : {}),
           ...(ctx.topics ? { topics: ctx.topics } : {}),
         };
-        out.push({ idempotencyKey: key, channel, target, notice });
+        out.push({ idempotencyKey: key, channel, target, notice, ...(notBeforeMs !== undefined ? { notBeforeMs } : {}) });
       }
     }
   }

@@ -8,19 +8,23 @@
  * | # | alert                | graded now                          | next state                                                               | event (recipients)        |
  * |---|----------------------|-------------------------------------|--------------------------------------------------------------------------|---------------------------|
  * | 1 | none or resolved     | none                                | unchanged                                                                | —                         |
- * | 2 | none or resolved     | L                                   | new alert at L, id from rule id + now, deadlines = now + SLA(L)          | opened (notify of L)      |
+ * | 2 | none or resolved     | L                                   | new alert at L, id from series + now, deadlines = now + SLA(L)           | opened (notify of L)      |
  * | 3 | open or acknowledged | L > C                               | level L, deadlines = min(old, now + SLA(L)), pending downgrade dropped;  | upgraded (notify of L)    |
- * |   |                      |                                     | an acknowledged alert is open again (the new level needs its own ack)    |                           |
+ * |   |                      |                                     | an acknowledged alert is open again (the new level needs its own ack),   |                           |
+ * |   |                      |                                     | its respond deadline = now + SLA(L) (the old one was met), wait restarts |                           |
  * | 4 | open or acknowledged | L = C                               | refreshed (lastTrueAt, reason, signal, evidence); a pending downgrade is cancelled | —                 |
  * | 5 | open or acknowledged | L < C, below C for less than cd     | refreshed; pending downgrade to the highest lower level seen, since the first tick below C | —       |
  * | 6 | open or acknowledged | L < C, below C for cd or longer     | level = that pending level, deadlines kept (never loosened)              | downgraded (all notified) |
  * | 7 | open or acknowledged | none, last condition < cd ago       | unchanged (a pending downgrade keeps its clock but does not fire)        | —                         |
- * | 8 | open or acknowledged | none, last condition ≥ cd ago       | resolved                                                                 | resolved (all notified)   |
- * | 9 | open                 | acknowledge()                       | acknowledged                                                             | acknowledged (none)       |
+ * | 8 | open or acknowledged | none, last condition ≥ cd ago       | resolved, time to resolve recorded                                       | resolved (all notified*)  |
+ * | 9 | open                 | acknowledge()                       | acknowledged; the first one records the time to acknowledge              | acknowledged (none)       |
  * |10 | acknowledged/resolved| acknowledge()                       | unchanged; the result says why                                           | —                         |
  *
  * A rebound after resolve is row 2: a new alert with a new id (a new outbreak, notified again).
- * Events carry consecutive `seq` numbers per alert, from 0.
+ * Events carry consecutive `seq` numbers per alert, from 0. (*) A series with `notifyOnResolve: false`
+ * (the weekly hot-spot, which ends with its week) resolves without notifying anyone.
+ *
+ * Escalation and red-clock reminders are time-driven rather than grade-driven: src/alerts/red-clock.ts.
  */
 import type { RuleFile } from '../config/rule-schema';
 import { ConfigError } from '../core/errors';
@@ -29,7 +33,7 @@ import { LEVEL_ORDER, type CrisisLevel } from '../core/types';
 import type { Grade } from '../crisis/grade';
 import type { WindowSignal } from '../spikes/types';
 import { alertId } from './ids';
-import type { AlertEvent, AlertEventType, AlertRecord, EvidenceItem } from './types';
+import type { AlertDrivers, AlertEvent, AlertEventType, AlertKind, AlertRecord, EvidenceItem, HotspotFacts, SourceFacts } from './types';
 
 /** What the lifecycle needs of one level: its SLA (ms) and who hears about it. */
 export interface LifecycleLevel {
@@ -46,6 +50,25 @@ export interface LifecycleRule {
   levels: Partial<Record<CrisisLevel, LifecycleLevel>>;
   /** How long a lower level (for a downgrade) or no level (for resolve) must hold. */
   cooldownMs: number;
+  /** The alert series this evaluation is about; absent = the rule's crisis alerts (key = rule id). */
+  series?: AlertSeries;
+}
+
+/** Which series of alerts (one active at a time) an evaluation moves. */
+export interface AlertSeries {
+  key: string;
+  kind: AlertKind;
+  /** Prefix of alert ids (`alertId(idBase, openedAt)`), e.g. `example-clinic-hotspot-dispute`. */
+  idBase: string;
+  /** Resolution notifies everyone notified (default true); false records it only. */
+  notifyOnResolve?: boolean;
+}
+
+/** Facts an evaluation attaches to the alert besides the signal (kept from the latest window where a level held). */
+export interface AlertContext {
+  drivers?: AlertDrivers;
+  hotspot?: HotspotFacts;
+  source?: SourceFacts;
 }
 
 /** One evaluation of one rule. */
@@ -58,6 +81,8 @@ export interface EvolveInput {
   signal: WindowSignal;
   /** Evidence from this window (replaces the alert's evidence when a level holds). */
   evidence: readonly EvidenceItem[];
+  /** Drivers, hot-spot or source facts of this window (replace the alert's when a level holds). */
+  context?: AlertContext;
 }
 
 export interface EvolveResult {
@@ -92,8 +117,9 @@ export function evolve(current: AlertRecord | undefined, input: EvolveInput): Ev
     // rows 7–8
     if (nowMs - current.lastTrueAt < rule.cooldownMs) return { alert: current, events: [] };
     const { pendingDowngrade: _dropped, ...rest } = current;
-    const resolved: AlertRecord = { ...rest, status: 'resolved', resolvedAt: nowMs, updatedAt: nowMs };
-    return emit(resolved, 'resolved', nowMs, [...current.notified], { quietSinceMs: current.lastTrueAt });
+    const resolved: AlertRecord = { ...rest, status: 'resolved', resolvedAt: nowMs, updatedAt: nowMs, timeToResolveMs: nowMs - current.openedAt };
+    const recipients = rule.series?.notifyOnResolve === false ? [] : [...current.notified];
+    return emit(resolved, 'resolved', nowMs, recipients, { quietSinceMs: current.lastTrueAt, afterMs: nowMs - current.openedAt });
   }
 
   const refreshed: AlertRecord = {
@@ -105,6 +131,7 @@ export function evolve(current: AlertRecord | undefined, input: EvolveInput): Ev
     reason: graded.condition,
     signal: input.signal,
     evidence: [...input.evidence],
+    ...input.context,
   };
   const order = LEVEL_ORDER[graded.level] - LEVEL_ORDER[current.level];
 
@@ -117,9 +144,11 @@ export function evolve(current: AlertRecord | undefined, input: EvolveInput): Ev
       level: graded.level,
       peakLevel: LEVEL_ORDER[graded.level] > LEVEL_ORDER[current.peakLevel] ? graded.level : current.peakLevel,
       status: 'open',
-      respondBy: Math.min(current.respondBy, nowMs + sla.respond),
+      // An acknowledged alert met its old respond deadline: the new level gets a full one of its own.
+      respondBy: current.status === 'acknowledged' ? nowMs + sla.respond : Math.min(current.respondBy, nowMs + sla.respond),
       resolveBy: Math.min(current.resolveBy, nowMs + sla.resolve),
       notified: union(current.notified, notify),
+      awaitingAckSince: current.status === 'acknowledged' ? nowMs : (current.awaitingAckSince ?? current.openedAt),
     };
     const reopened = current.status === 'acknowledged' ? { reopened: true, previouslyAcknowledgedBy: acknowledgedBy, previouslyAcknowledgedAt: acknowledgedAt } : {};
     return emit(upgraded, 'upgraded', nowMs, [...notify], { ...gradeDetail(input, graded), ...reopened }, current.level, graded.level);
@@ -178,7 +207,13 @@ export function acknowledge(alert: AlertRecord, input: AcknowledgeInput): Acknow
   }
   const next: AlertRecord = { ...alert, status: 'acknowledged', acknowledgedAt: input.nowMs, acknowledgedBy: input.by, updatedAt: input.nowMs };
   if (input.note !== undefined) next.ackNote = input.note;
-  const detail: Record<string, unknown> = { by: input.by };
+  const withinSla = input.nowMs <= alert.respondBy;
+  if (alert.timeToAckMs === undefined) {
+    // The KPI is the first acknowledgement; an upgrade that re-opens the alert does not reset it.
+    next.timeToAckMs = input.nowMs - alert.openedAt;
+    next.ackWithinSla = withinSla;
+  }
+  const detail: Record<string, unknown> = { by: input.by, afterMs: input.nowMs - alert.openedAt, withinSla };
   if (input.note !== undefined) detail.note = input.note;
   const { alert: acked, events } = emit(next, 'acknowledged', input.nowMs, [], detail);
   return { acknowledged: true, alert: acked!, events };
@@ -187,8 +222,10 @@ export function acknowledge(alert: AlertRecord, input: AcknowledgeInput): Acknow
 function open(input: EvolveInput, graded: Grade): EvolveResult {
   const { nowMs, rule } = input;
   const { sla, notify } = levelConfig(rule, graded.level);
+  const series = rule.series;
   const alert: AlertRecord = {
-    id: alertId(rule.id, nowMs),
+    id: alertId(series?.idBase ?? rule.id, nowMs),
+    ...(series ? { kind: series.kind, key: series.key } : { kind: 'crisis' as const, key: rule.id }),
     ruleId: rule.id,
     ruleName: rule.name,
     ruleVersion: rule.version,
@@ -205,6 +242,8 @@ function open(input: EvolveInput, graded: Grade): EvolveResult {
     lastTrueAt: nowMs,
     notified: [...new Set(notify)],
     eventSeq: 0,
+    awaitingAckSince: nowMs,
+    ...input.context,
   };
   return emit(alert, 'opened', nowMs, [...notify], gradeDetail(input, graded), undefined, graded.level);
 }

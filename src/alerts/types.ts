@@ -2,7 +2,42 @@ import type { CrisisLevel, RiskLevel, SentimentLabel } from '../core/types';
 import type { WindowSignal } from '../spikes/types';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-export type AlertEventType = 'opened' | 'upgraded' | 'downgraded' | 'resolved' | 'acknowledged';
+export type AlertEventType = 'opened' | 'upgraded' | 'downgraded' | 'resolved' | 'acknowledged' | 'escalated' | 'reminder';
+/**
+ * What an alert is about: a rule's crisis level (volume, risk, sentiment), a weekly topic hot-spot
+ * (seed 002's 週報熱點), or a source that keeps failing or went silent.
+ */
+export type AlertKind = 'crisis' | 'hotspot' | 'source';
+
+/** The hot-spot behind a `hotspot` alert. */
+export interface HotspotFacts {
+  topic: string;
+  /** Monday 00:00 (local) of the calendar week counted, epoch ms. */
+  weekStartMs: number;
+  /** Mentions of the topic this week so far, and the rule's `moreThan`. */
+  count: number;
+  moreThan: number;
+}
+
+/** The source behind a `source` alert. */
+export interface SourceFacts {
+  connector: string;
+  /** `failing` / `blocked`: its runs fail; `silent`: it runs but brings nothing new. */
+  problem: 'failing' | 'blocked' | 'silent';
+  /** Since when (failing since, or the last new item), epoch ms. */
+  sinceMs: number;
+  /** The threshold that was crossed, ms. */
+  thresholdMs: number;
+  consecutiveFailures: number;
+  lastErrorCode: string | null;
+  lastError: string | null;
+}
+
+/** What drove the alert when a condition last held (kept for escalation and reminder notices). */
+export interface AlertDrivers {
+  topTerms: Array<{ term: string; count: number }>;
+  topSources: Array<{ site: string; count: number }>;
+}
 
 /** One piece of evidence: enough to find, cite and verify the mention later. */
 export interface EvidenceItem {
@@ -22,6 +57,13 @@ export interface EvidenceItem {
 /** An alert's full state; persisted in the state store, evolved only by the lifecycle. Times are epoch ms. */
 export interface AlertRecord {
   id: string;
+  /** Absent in alerts recorded before kinds existed: those are `crisis`. */
+  kind?: AlertKind;
+  /**
+   * The series: at most one alert per key is not resolved. A rule's crisis alerts use the rule id,
+   * a hot-spot `hotspot:<rule>:<topic>`, a source `source:<connector>`. Absent = `ruleId`.
+   */
+  key?: string;
   ruleId: string;
   ruleName: string;
   /** sha256 (first 12 hex) of the rule file that graded it. */
@@ -48,6 +90,20 @@ export interface AlertRecord {
   acknowledgedBy?: string;
   ackNote?: string;
   resolvedAt?: number;
+  /** Since when it waits for an acknowledgement: when it opened, or was re-opened by an upgrade. */
+  awaitingAckSince?: number;
+  /** When it was escalated for the current wait (see src/alerts/red-clock.ts). */
+  escalatedAt?: number;
+  /** Red-clock reminder offsets already passed (and reminded of), counted from the first. */
+  remindersSent?: number;
+  /** KPI: ms from opening to the first acknowledgement, and whether that was within the respond deadline. */
+  timeToAckMs?: number;
+  ackWithinSla?: boolean;
+  /** KPI: ms from opening to resolution. */
+  timeToResolveMs?: number;
+  drivers?: AlertDrivers;
+  hotspot?: HotspotFacts;
+  source?: SourceFacts;
   /** Number of events so far; the next event's sequence number. */
   eventSeq: number;
 }
@@ -70,6 +126,8 @@ export interface AlertNotice {
   idempotencyKey: string;
   event: AlertEventType;
   eventAt: number;
+  /** The event's recorded detail (a reminder's `offsetMs`, an escalation's `dueAtMs` …), when it has one. */
+  eventDetail?: Record<string, unknown>;
   fromLevel?: CrisisLevel;
   alert: AlertRecord;
   recipient: { id: string; name?: string };
@@ -87,4 +145,18 @@ export interface AlertNotice {
   topics?: Record<string, { name?: string; risk: RiskLevel }>;
 }
 
-export type ChannelKind = 'email' | 'webhook';
+/** Delivery channels, one notifier file each under src/alerts/notifiers/. */
+export type ChannelKind = 'email' | 'webhook' | 'slack' | 'teams' | 'discord' | 'line' | 'alertmanager';
+
+/** Every channel, in the order a recipient's targets are fanned out. */
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['email', 'webhook', 'slack', 'teams', 'discord', 'line', 'alertmanager'];
+
+/** The kind of an alert, `crisis` for records from before kinds existed. */
+export function alertKind(alert: Pick<AlertRecord, 'kind'>): AlertKind {
+  return alert.kind ?? 'crisis';
+}
+
+/** The series key of an alert (its rule id for records from before keys existed). */
+export function alertKey(alert: Pick<AlertRecord, 'key' | 'ruleId'>): string {
+  return alert.key ?? alert.ruleId;
+}

@@ -98,7 +98,7 @@ describe('alert lifecycle over a literal series (signal → grade → lifecycle)
     expect(resolved!.alertId).toBe(first!.alertId);
     expect(resolved!.recipients).toEqual(['frontline', 'pr-lead', 'legal', 'director']);
     expect(rebound!.alertId).not.toBe(first!.alertId);
-    expect(resolved!.detail).toEqual({ quietSinceMs: T(106) });
+    expect(resolved!.detail).toEqual({ quietSinceMs: T(106), afterMs: resolved!.at - first!.at });
     expect(alert).toMatchObject({ id: rebound!.alertId, status: 'open', level: 'L1', openedAt: T(118) });
   });
 });

@@ -131,6 +131,15 @@ describe('alert lifecycle (every row of the transition table)', () => {
     expect(events[0]).toMatchObject({ type: 'upgraded', seq: 2, detail: { reopened: true, previouslyAcknowledgedBy: 'frontline', previouslyAcknowledgedAt: T0 + 5 * MIN } });
   });
 
+  it('row 3: a re-opened alert gets a full respond deadline of the new level and a new wait for acknowledgement', () => {
+    // Opened L1 at T0 (respond by T0+1h), acknowledged; L2 at T0+2h must be answered by T0+2h30m, not "already overdue".
+    const acked = acknowledge(opened('L1'), { by: 'frontline', nowMs: T0 + 5 * MIN }).alert;
+    const { alert } = evolve(acked, at(T0 + 2 * HOUR, 'L2'));
+    expect(alert).toMatchObject({ status: 'open', respondBy: T0 + 2 * HOUR + 30 * MIN, awaitingAckSince: T0 + 2 * HOUR });
+    // An alert that was never acknowledged keeps waiting since it opened.
+    expect(run(undefined, [at(T0, 'L1'), at(T0 + 10 * MIN, 'L2')]).alert.awaitingAckSince).toBe(T0);
+  });
+
   it('row 4: the same level refreshes the alert without an event', () => {
     const first = opened('L2');
     const { alert, events } = evolve(first, at(T0 + 15 * MIN, 'L2', 22));
@@ -198,14 +207,37 @@ describe('alert lifecycle (every row of the transition table)', () => {
       [1, 'upgraded', T0 + 15 * MIN, ['pr-lead']],
       [2, 'resolved', T0 + 15 * MIN + 2 * HOUR, ['frontline', 'pr-lead']],
     ]);
-    expect(events[2]!.detail).toEqual({ quietSinceMs: T0 + 15 * MIN });
-    expect(alert).toMatchObject({ status: 'resolved', resolvedAt: T0 + 15 * MIN + 2 * HOUR, level: 'L2', eventSeq: 3 });
+    expect(events[2]!.detail).toEqual({ quietSinceMs: T0 + 15 * MIN, afterMs: 15 * MIN + 2 * HOUR });
+    expect(alert).toMatchObject({ status: 'resolved', resolvedAt: T0 + 15 * MIN + 2 * HOUR, level: 'L2', eventSeq: 3, timeToResolveMs: 15 * MIN + 2 * HOUR });
   });
 
   it('row 8: a resolve drops a pending downgrade', () => {
     const { alert, events } = run(undefined, [at(T0, 'L3'), at(T0 + 15 * MIN, 'L1'), at(T0 + 15 * MIN + 2 * HOUR, null)]);
     expect(events.map((e) => e.type)).toEqual(['opened', 'resolved']);
     expect(alert.pendingDowngrade).toBeUndefined();
+  });
+
+  it('row 2: an alert of another series takes its key, kind and id base from the series', () => {
+    const hotspot: LifecycleRule = { ...rule, series: { key: 'hotspot:example-clinic:dispute', kind: 'hotspot', idBase: 'example-clinic-hotspot-dispute', notifyOnResolve: false } };
+    const { alert } = evolve(undefined, { ...at(T0, 'L1'), rule: hotspot, context: { hotspot: { topic: 'dispute', weekStartMs: T0 - HOUR, count: 6, moreThan: 5 } } });
+    expect(alert).toMatchObject({ id: 'example-clinic-hotspot-dispute-20260302T060000Z', key: 'hotspot:example-clinic:dispute', kind: 'hotspot', ruleId: 'example-clinic', hotspot: { count: 6 } });
+    // A crisis alert names its own series.
+    expect(opened('L1')).toMatchObject({ key: 'example-clinic', kind: 'crisis', awaitingAckSince: T0 });
+  });
+
+  it('row 8: a series that does not notify on resolve records the resolution for nobody', () => {
+    const hotspot: LifecycleRule = { ...rule, cooldownMs: 0, series: { key: 'h', kind: 'hotspot', idBase: 'h', notifyOnResolve: false } };
+    const { events } = run(undefined, [{ ...at(T0, 'L1'), rule: hotspot }, { ...at(T0 + MIN, null), rule: hotspot }]);
+    expect(events.map((e) => [e.type, e.recipients])).toEqual([
+      ['opened', ['frontline']],
+      ['resolved', []],
+    ]);
+  });
+
+  it('row 4: a refresh replaces the drivers and facts with this window’s', () => {
+    const first = evolve(undefined, { ...at(T0, 'L2'), context: { drivers: { topTerms: [{ term: '提告', count: 1 }], topSources: [] } } }).alert!;
+    const next = evolve(first, { ...at(T0 + 15 * MIN, 'L2'), context: { drivers: { topTerms: [{ term: '醫療糾紛', count: 4 }], topSources: [{ site: 'PTT', count: 4 }] } } }).alert!;
+    expect(next.drivers).toEqual({ topTerms: [{ term: '醫療糾紛', count: 4 }], topSources: [{ site: 'PTT', count: 4 }] });
   });
 
   it('row 2 again: a level after resolve is a new outbreak with a new id', () => {
@@ -221,7 +253,22 @@ describe('alert lifecycle (every row of the transition table)', () => {
     const r = acknowledge(opened('L2'), { by: 'pr-lead', note: '已聯繫病患', nowMs: T0 + 10 * MIN });
     expect(r.acknowledged).toBe(true);
     expect(r.alert).toMatchObject({ status: 'acknowledged', acknowledgedAt: T0 + 10 * MIN, acknowledgedBy: 'pr-lead', ackNote: '已聯繫病患', updatedAt: T0 + 10 * MIN, eventSeq: 2 });
-    expect(r.events).toEqual([{ alertId: r.alert.id, seq: 1, type: 'acknowledged', at: T0 + 10 * MIN, recipients: [], detail: { by: 'pr-lead', note: '已聯繫病患' } }]);
+    expect(r.events).toEqual([{ alertId: r.alert.id, seq: 1, type: 'acknowledged', at: T0 + 10 * MIN, recipients: [], detail: { by: 'pr-lead', note: '已聯繫病患', afterMs: 10 * MIN, withinSla: true } }]);
+    // The KPI: time to acknowledge, within the L2 respond deadline (30 minutes).
+    expect(r.alert).toMatchObject({ timeToAckMs: 10 * MIN, ackWithinSla: true });
+  });
+
+  it('row 9: a late acknowledgement is recorded as outside the respond deadline', () => {
+    const r = acknowledge(opened('L2'), { by: 'pr-lead', nowMs: T0 + 45 * MIN });
+    expect(r.alert).toMatchObject({ timeToAckMs: 45 * MIN, ackWithinSla: false });
+    expect(r.events[0]!.detail).toMatchObject({ afterMs: 45 * MIN, withinSla: false });
+  });
+
+  it('row 9: the time to acknowledge is the first acknowledgement, even after an upgrade re-opens the alert', () => {
+    const acked = acknowledge(opened('L1'), { by: 'frontline', nowMs: T0 + 5 * MIN }).alert;
+    const reopened = evolve(acked, at(T0 + 10 * MIN, 'L2')).alert!;
+    const again = acknowledge(reopened, { by: 'pr-lead', nowMs: T0 + 20 * MIN }).alert;
+    expect(again).toMatchObject({ acknowledgedBy: 'pr-lead', timeToAckMs: 5 * MIN, ackWithinSla: true });
   });
 
   it('row 10: acknowledging twice changes nothing and says who already did, in Taipei time', () => {

@@ -4,7 +4,8 @@ import type { AlertEventType, AlertNotice, AlertStatus, EvidenceItem } from '../
 import { describeCondition } from './condition-words';
 import { formatDecimal, formatIsoLocal, formatPercent, formatShortLocal, formatSpanLocal, formatTimeLeft, oneLine } from './format';
 import { httpUrlOrUndefined } from './html-escape';
-import { EVENT_ACTION, EVENT_LABEL, LEVEL_MEANING, LEVEL_NAME, RISK_LABEL, SENTIMENT_LABEL, STATUS_LABEL } from './vocabulary';
+import { buildAction, buildHeadline, kindFocus, subjectTag } from './event-words';
+import { EVENT_LABEL, LEVEL_MEANING, LEVEL_NAME, RISK_LABEL, SENTIMENT_LABEL, STATUS_LABEL } from './vocabulary';
 
 /**
  * Everything an alert message says, as plain (unescaped) strings and numbers, built once from an
@@ -128,7 +129,7 @@ export function buildAlertFacts(notice: AlertNotice, options: AlertFactsOptions 
       at: formatLocal(notice.eventAt, tz),
       ...(notice.fromLevel ? { fromLevel: notice.fromLevel } : {}),
       toLevel: level,
-      action: EVENT_ACTION[notice.event],
+      action: buildAction(notice),
     },
     level: { code: level, name: LEVEL_NAME[level], meaning: LEVEL_MEANING[level], peak: alert.peakLevel },
     status: buildStatus(notice),
@@ -182,23 +183,6 @@ function buildRiskTopics(notice: AlertNotice, names: Record<string, string>): Al
     .sort((a, b) => RISK_ORDER[b.risk] - RISK_ORDER[a.risk] || b.count - a.count || a.id.localeCompare(b.id));
 }
 
-function buildHeadline(notice: AlertNotice, ruleName: string): string {
-  const { alert } = notice;
-  const lv = `${alert.level}（${LEVEL_NAME[alert.level]}）`;
-  switch (notice.event) {
-    case 'opened':
-      return `「${ruleName}」出現 ${lv}輿情警示。`;
-    case 'upgraded':
-      return `「${ruleName}」的輿情警示由 ${notice.fromLevel ?? '較低等級'} 升級為 ${lv}。`;
-    case 'downgraded':
-      return `「${ruleName}」的輿情警示由 ${notice.fromLevel ?? '較高等級'} 降級為 ${lv}。`;
-    case 'resolved':
-      return `「${ruleName}」的 ${lv}輿情警示已解除。`;
-    case 'acknowledged':
-      return `「${ruleName}」的 ${lv}輿情警示已由 ${oneLine(alert.acknowledgedBy ?? '（未署名）', 40)} 確認收到。`;
-  }
-}
-
 function buildStatus(notice: AlertNotice): AlertFacts['status'] {
   const { alert, timeZone: tz } = notice;
   const base = { code: alert.status, label: STATUS_LABEL[alert.status] };
@@ -238,10 +222,11 @@ function buildDeadlines(notice: AlertNotice, nowMs: number): DeadlineFact[] {
 function buildSubject(notice: AlertNotice, ruleName: string, riskTopics: AlertFacts['riskTopics'], deadlines: DeadlineFact[]): string {
   const { alert, timeZone: tz } = notice;
   const levelTag = (notice.event === 'upgraded' || notice.event === 'downgraded') && notice.fromLevel ? `${notice.fromLevel}→${alert.level}` : alert.level;
-  const tag = `【輿情警示 ${levelTag}・${EVENT_LABEL[notice.event]}】`;
+  const tag = `【${subjectTag(alert)} ${levelTag}・${EVENT_LABEL[notice.event]}】`;
 
-  // What it is about, in the fewest words: the riskiest topic, else the volume.
+  // What it is about, in the fewest words: the hot-spot or source, else the riskiest topic, else the volume.
   const focus =
+    kindFocus(alert, (id) => notice.topics?.[id]?.name ?? id) ??
     riskTopics[0]?.name ??
     (alert.signal.warm && alert.signal.spikeRatio > 0 ? `聲量 ${formatDecimal(alert.signal.spikeRatio)} 倍` : `提及 ${alert.signal.mentions} 則`);
 

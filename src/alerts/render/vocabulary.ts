@@ -14,6 +14,8 @@ export const EVENT_LABEL: Record<AlertEventType, string> = {
   downgraded: '降級',
   resolved: '已解除',
   acknowledged: '已確認',
+  escalated: '逾時升級通報',
+  reminder: '紅色時鐘提醒',
 };
 
 /** What the recipient is asked to do after each event. */
@@ -23,6 +25,8 @@ export const EVENT_ACTION: Record<AlertEventType, string> = {
   downgraded: '聲量或風險已下降，請持續追蹤並依目前等級的期限完成處理。',
   resolved: '觸發條件已在冷卻期內不再成立，請完成結案紀錄，並留意是否再次延燒。',
   acknowledged: '此警示已有人確認收到，請依處理期限完成處置並保存紀錄。',
+  escalated: '此警示超過期限仍無人確認，依規則升級通報給您：請立即確認並指定負責人（可按下方確認連結）。',
+  reminder: '此案件仍未解除：請更新處理進度，並確認能在處理期限前完成；完成後保存紀錄。',
 };
 
 /** Short severity name of each level. */
