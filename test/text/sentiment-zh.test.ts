@@ -111,3 +111,51 @@ describe('Chinese lexicon sentiment', () => {
     expect(score('好專業喔', ['sarcastic-board']).contributions).toEqual([{ term: '專業', weight: -1.3, note: '加強、規則 sarcastic-board 加詞' }]);
   });
 });
+
+describe('Chinese lexicon sentiment: contrast, questions, emoji and forum idioms', () => {
+  it('weighs the clause after a contrast marker more, the one before less', () => {
+    const s = score('服務很好，但是效果很差');
+    expect(s.label).toBe('negative');
+    expect(s.contributions).toEqual([
+      { term: '很好', weight: 1, note: '轉折前減輕' },
+      { term: '差', weight: -4.5, note: '加強、轉折後加重' },
+    ]);
+    expect(score('效果很差，但是服務很好').label).toBe('positive');
+  });
+
+  it('lets a contrast marker that opens a sentence weaken the sentence before it', () => {
+    const s = score('服務很親切。不過價格太貴了');
+    expect(s.contributions.map((c) => c.note)).toEqual(['加強、轉折前減輕', '加強、轉折後加重']);
+    expect(s.label).toBe('negative');
+  });
+
+  it('weakens a concession clause (雖然…，)', () => {
+    expect(score('雖然醫師很專業，效果很差').contributions).toEqual([
+      { term: '專業', weight: 1.5, note: '加強、轉折前減輕' },
+      { term: '差', weight: -3, note: '加強' },
+    ]);
+  });
+
+  it('reads a rhetorical question as a complaint', () => {
+    expect(score('這樣也叫專業？')).toMatchObject({ label: 'negative', contributions: [{ term: '專業', weight: -1.5, note: '反問' }] });
+    expect(score('難道不用負責嗎？').label).toBe('negative');
+  });
+
+  it('halves the words of a plain question: asking is not recommending', () => {
+    expect(score('有人推薦這家嗎？').contributions).toEqual([{ term: '推薦', weight: 1, note: '疑問' }]);
+    expect(score('有人推薦這家').contributions).toEqual([{ term: '推薦', weight: 2 }]);
+  });
+
+  it('scores emoji and kaomoji', () => {
+    expect(score('醫師很專業 👍').contributions).toContainEqual({ term: '👍', weight: 2 });
+    expect(score('又等了兩小時 😡').label).toBe('negative');
+    expect(score('(╯°□°)╯ 等了兩小時').label).toBe('negative');
+    expect(score('櫃台態度差 QQ').contributions).toContainEqual({ term: 'QQ', weight: -1 });
+    expect(score('術後恢復不錯 XD').label).toBe('positive');
+  });
+
+  it('knows the forum idioms: 推/噓, 大推, 雷, 踩雷, 避雷, 黑店, 勸退', () => {
+    for (const text of ['推 王醫師人超好', '大推！', '推爆']) expect(score(text).label).toBe('positive');
+    for (const text of ['噓 根本是黑店', '又踩雷了', '避雷這家', '這家很雷', '勸退', '快逃']) expect(score(text).label).toBe('negative');
+  });
+});
