@@ -72,8 +72,8 @@ export class IndexSpoolRepo {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare('INSERT INTO es_spool (index_name, doc_id, version, doc, bytes, enqueued_ms) VALUES (?, ?, ?, ?, ?, ?)');
-    this.claimStmt = db.prepare<[number], { seq: number; index_name: string; doc_id: string; version: number | null; doc: string; bytes: number; attempts: number; enqueued_ms: number }>(
-      'SELECT seq, index_name, doc_id, version, doc, bytes, attempts, enqueued_ms FROM es_spool WHERE next_attempt_ms <= ? ORDER BY seq',
+    this.claimStmt = db.prepare<[number, number], { seq: number; index_name: string; doc_id: string; version: number | null; doc: string; bytes: number; attempts: number; enqueued_ms: number }>(
+      'SELECT seq, index_name, doc_id, version, doc, bytes, attempts, enqueued_ms FROM es_spool WHERE seq > ? AND next_attempt_ms <= ? ORDER BY seq',
     );
     this.deleteStmt = db.prepare('DELETE FROM es_spool WHERE seq = ?');
     this.retryStmt = db.prepare('UPDATE es_spool SET attempts = attempts + 1, next_attempt_ms = ?, last_error = ? WHERE seq = ?');
@@ -113,12 +113,13 @@ export class IndexSpoolRepo {
   /**
    * The oldest due writes, in spool order: at most `maxDocs` and, beyond the first row, at most
    * `maxBytes` in total (a single larger row is returned alone, so nothing is ever stuck). Rows stay
-   * in the spool until {@link settle}; only one indexer may claim from a spool at a time.
+   * in the spool until {@link settle}; only one indexer may claim from a spool at a time. `afterSeq`
+   * skips rows up to that sequence number (those of a request still in flight).
    */
-  claim(nowMs: number, maxDocs: number, maxBytes: number): SpooledRow[] {
+  claim(nowMs: number, maxDocs: number, maxBytes: number, afterSeq = 0): SpooledRow[] {
     const out: SpooledRow[] = [];
     let total = 0;
-    for (const r of this.claimStmt.iterate(nowMs)) {
+    for (const r of this.claimStmt.iterate(afterSeq, nowMs)) {
       if (out.length >= maxDocs || (out.length > 0 && total + r.bytes > maxBytes)) break;
       total += r.bytes;
       out.push({ seq: r.seq, index: r.index_name, id: r.doc_id, version: r.version, doc: r.doc, bytes: r.bytes, attempts: r.attempts, enqueuedMs: r.enqueued_ms });

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../core/clock';
 import { errorCode, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { IndexSpoolRepo, SpoolSettlement } from '../index-spool-repo';
+import type { IndexSpoolRepo, SpooledRow, SpoolSettlement } from '../index-spool-repo';
 import { sendBulk } from './bulk-request';
 import { IndexError } from './index-error';
 
@@ -83,6 +83,8 @@ export class SpoolIndexer {
   private running = false;
   private loop: Promise<void> | null = null;
   private busy: Promise<BatchResult> | null = null;
+  /** The next batch, claimed while the previous request was in flight (SQLite work off the critical path). */
+  private prefetched: SpooledRow[] | null = null;
   private sleepTimer: NodeJS.Timeout | null = null;
   private wakeSleep: (() => void) | null = null;
   private consecutiveFailures = 0;
@@ -135,14 +137,27 @@ export class SpoolIndexer {
   private async batch(): Promise<BatchResult> {
     const { spool, clock } = this.options;
     this.pumpFeeds();
-    const rows = spool.claim(clock.now(), this.options.maxDocs, this.options.maxBytes);
+    const { maxDocs, maxBytes } = this.options;
+    const rows = this.prefetched ?? spool.claim(clock.now(), maxDocs, maxBytes);
+    this.prefetched = null;
     const result: BatchResult = { claimed: rows.length, indexed: 0, superseded: 0, retried: 0, rejected: 0, failure: null };
     if (rows.length === 0) return result;
 
     let outcomes;
     try {
-      outcomes = await sendBulk(this.options.client, rows);
+      const sending = sendBulk(this.options.client, rows);
+      // While Elasticsearch works on this request, read the next batch from SQLite. A request
+      // failure drops it again, so the retry starts from the oldest row (replay stays in order).
+      try {
+        const next = spool.claim(clock.now(), maxDocs, maxBytes, rows[rows.length - 1]!.seq);
+        this.prefetched = next.length > 0 ? next : null;
+      } catch (err) {
+        // Not fatal here: the next batch claims again and meets the same SQLite error on the normal path.
+        this.log.error({ code: errorCode(err), err: errorMessage(err) }, '預先讀取下一批失敗 (prefetching the next batch failed)');
+      }
+      outcomes = await sending;
     } catch (err) {
+      this.prefetched = null;
       const failure = err instanceof IndexError ? err : new IndexError(errorMessage(err), { cause: err, retryable: false });
       this.recordFailure(failure, rows.length);
       return { ...result, failure };

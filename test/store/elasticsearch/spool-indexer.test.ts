@@ -148,6 +148,15 @@ describe('SpoolIndexer', () => {
     expect(indexer.health().totals).toMatchObject({ failedRequests: 3, indexed: 3 });
   });
 
+  it('replays in spool order: after a failed request it starts again from the oldest row, not the one read ahead', async () => {
+    enqueue('a', 'b', 'c', 'd', 'e');
+    node.script({ status: 503 });
+    const indexer = make({ maxDocs: 2 });
+    await indexer.runOnce(); // fails; [c, d] had been read ahead meanwhile
+    await indexer.drain(5_000);
+    expect(node.requests).toEqual([['a', 'b'], ['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
   it('dead-letters a 400 item and goes on with the rest of the batch', async () => {
     enqueue('a', 'b', 'c');
     node.script({ items: [201, 400, 201] });
