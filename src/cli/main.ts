@@ -4,9 +4,11 @@ import { UsageError, YuqingError } from '../core/errors';
 import { alertsAckCommand, alertsListCommand, alertsShowCommand } from './commands/alerts';
 import { demoCommand } from './commands/demo';
 import { esSetupCommand } from './commands/es-setup';
+import { explainCommand, type ExplainOptions } from './commands/explain';
 import { esRequeueCommand, esStatusCommand } from './commands/es-status';
 import { onceCommand } from './commands/once';
 import { runCommand } from './commands/run';
+import { scoreCommand, type ScoreOptions } from './commands/score';
 import { statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 import { processOutput, type Output } from './output';
@@ -106,6 +108,30 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       if (bad.length > 0) throw new UsageError(`無效的編號 (not dead-letter ids): ${bad.join(', ')}`);
       const project = loadProjectOrReport(config(), out);
       code = project ? esRequeueCommand(project, ids.map(Number), out) : 1;
+    });
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('explain <text>')
+    .description('說明一段文字符合哪些規則、為什麼不符合，以及情緒分數的來由 (explain matching and sentiment for a text)')
+    .option('--rules <file>', '只用這個規則檔（可重複）；預設為 --config 專案的全部規則 (rule file, repeatable)', collect)
+    .option('--lexicon <file>', '情緒詞典檔 (sentiment lexicon file)')
+    .option('--title <title>', '標題，讓 title:／body: 查詢可以區分 (title, for title:/body: queries)')
+    .option('--lang <lang>', '指定語言 zh／en／other，預設自動判斷 (language; detected by default)')
+    .option('--color', '以顏色標示（預設：輸出到終端機時） (mark spans with colours)')
+    .option('--no-color', '以括號標示 (mark spans with brackets)')
+    .action((text: string, opts: ExplainOptions) => {
+      code = explainCommand(config(), text, { ...opts, color: opts.color ?? Boolean(process.stdout.isTTY) }, out);
+    });
+  program
+    .command('score')
+    .description('從標準輸入讀 NDJSON（或每行一段文字），輸出每則的規則、議題與情緒 NDJSON (score NDJSON from stdin)')
+    .option('--rules <file>', '只用這個規則檔（可重複） (rule file, repeatable)', collect)
+    .option('--lexicon <file>', '情緒詞典檔 (sentiment lexicon file)')
+    .option('--text', '每行都當作純文字 (every line is plain text)')
+    .option('--lang <lang>', '指定語言 zh／en／other (language)')
+    .action(async (opts: ScoreOptions) => {
+      code = await scoreCommand(config(), opts, process.stdin, out);
     });
 
   program
