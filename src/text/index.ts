@@ -17,3 +17,4 @@ export { type ExtraSentimentTerm, type SentimentScorer } from './sentiment-commo
 export { createZhSentiment, compileZhSentiment, ZH_SENTIMENT_METHOD, type ZhSentiment } from './sentiment-zh';
 export { createEnSentiment, EN_SENTIMENT_METHOD, type EnSentimentOptions } from './sentiment-en';
 export { createScorer, type Scorer, type ScorerOptions, type ExplainInput, type ScoreExplanation, type OriginalSpan } from './scorer';
+export { createTermSegmenter, risingTerms, risingTermsInTexts, countDocuments, loadStopwords, defaultStopwordsPath, type TermSegmenter, type RisingTerm, type RisingTermsOptions } from './term-stats';
