@@ -51,6 +51,8 @@ export interface RevisitPolicy {
 export interface RevisitRequest {
   url: string;
   guid?: string;
+  /** The title as last recorded (for pages that do not repeat it). */
+  title?: string;
 }
 
 /** What a revisit found: the item now (full text, engagement), or that it is gone (deleted, hidden). */

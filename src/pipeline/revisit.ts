@@ -69,7 +69,7 @@ export async function revisitDue(deps: RevisitDeps, source: SourceInfo, revisito
   for (const t of targets) {
     if (rt.signal?.aborted) break;
     try {
-      const result = await revisitor.fetch(rt, { url: t.url, ...(t.guid ? { guid: t.guid } : {}) });
+      const result = await revisitor.fetch(rt, { url: t.url, ...(t.guid ? { guid: t.guid } : {}), ...(t.lastTitle ? { title: t.lastTitle } : {}) });
       const at = deps.clock.now();
       const next = nextRevisitDueMs(t.firstSeenMs, t.done + 1, revisitor.policy);
       let changes: VersionChange[];

@@ -39,6 +39,8 @@ export interface RevisitTarget {
   /** The text last seen was an excerpt (list page, feed): a longer text next time completes it. */
   lastPartial: boolean;
   lastEngagement: Engagement | null;
+  /** The title last recorded (kinds whose pages lack one reuse it). */
+  lastTitle: string | null;
 }
 
 /** What one revisit saw. */
@@ -58,6 +60,7 @@ interface Row {
   done: number;
   last_sha256: string;
   last_engagement: string | null;
+  last_title: string | null;
 }
 
 interface VersionRow {
@@ -133,8 +136,9 @@ export class RevisitsRepo {
   due(connector: string, nowMs: number, limit: number): RevisitTarget[] {
     return this.db
       .prepare<[string, number, number], Row>(
-        `SELECT mention_id, connector, url, guid, first_seen_ms, done, last_sha256, last_engagement FROM revisits
-         WHERE connector = ? AND next_due_ms IS NOT NULL AND next_due_ms <= ? ORDER BY next_due_ms LIMIT ?`,
+        `SELECT mention_id, connector, url, guid, first_seen_ms, done, last_sha256, last_engagement,
+           (SELECT v.title FROM mention_versions v WHERE v.mention_id = revisits.mention_id AND v.title IS NOT NULL ORDER BY v.seq DESC LIMIT 1) AS last_title
+         FROM revisits WHERE connector = ? AND next_due_ms IS NOT NULL AND next_due_ms <= ? ORDER BY next_due_ms LIMIT ?`,
       )
       .all(connector, nowMs, limit)
       .map((r) => ({
@@ -147,6 +151,7 @@ export class RevisitsRepo {
         lastSha256: r.last_sha256.startsWith(PARTIAL) ? r.last_sha256.slice(PARTIAL.length) : r.last_sha256,
         lastPartial: r.last_sha256.startsWith(PARTIAL),
         lastEngagement: r.last_engagement ? (JSON.parse(r.last_engagement) as Engagement) : null,
+        lastTitle: r.last_title,
       }));
   }
 
