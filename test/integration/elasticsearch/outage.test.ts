@@ -51,7 +51,10 @@ describe('an Elasticsearch outage in the middle of ingestion', () => {
         p.clock.set(T0 + (b + 1) * 60_000);
         stored.push(...ingestItems(p.deps, sourceOf('ptt'), batch(b)).fresh.map((m) => m.id));
         if (b === 15) {
-          expect(p.indexer.health().totals.indexed).toBeGreaterThan(0); // mid-stream: writes were flowing
+          // Mid-stream: writes are flowing when the node goes down (on a busy machine the first ones may take a moment).
+          const deadline = Date.now() + 30_000;
+          while (p.indexer.health().totals.indexed === 0 && Date.now() < deadline) await pause(50);
+          expect(p.indexer.health().totals.indexed).toBeGreaterThan(0);
           stopping = node.stop(); // not awaited: the stream goes on while the node goes down
         }
         if (b === 35) {
