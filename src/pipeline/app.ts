@@ -14,7 +14,8 @@ import { Metrics } from '../server/metrics';
 import { MentionIndex } from '../store/elasticsearch/mention-index';
 import { openStateStore, type StateStore } from '../store/state-store';
 import { createScorer, type Scorer } from '../text/scorer';
-import { detectRule, type DetectOutcome } from './detect';
+import { alertingSetup, type AlertingSetup } from './alerting-setup';
+import { runDetection, type DetectOutcome } from './detect';
 import { pollConnector, type PollOutcome, type RunnableConnector } from './poll-connector';
 import { Scheduler } from './scheduler';
 import { httpClientFromConfig } from './http-setup';
@@ -59,6 +60,10 @@ export class App {
   private readonly scheduler: Scheduler;
   private server: HttpServer | undefined;
   private lastDetectMs: number | null = null;
+  private readonly alerting: AlertingSetup;
+  /** New mentions arrived while detection was running: run it again right after. */
+  private detectAgain = false;
+  private detecting = false;
   private lastDeliveryMs: number | null = null;
   private stopping = false;
 
@@ -83,6 +88,13 @@ export class App {
       }));
     this.notifiers = this.buildNotifiers();
     this.scheduler = new Scheduler({ timeZone: project.main.timeZone, log: this.log.child({ component: 'scheduler' }) });
+    this.alerting = alertingSetup({
+      project, store: this.store, env: options.env ?? process.env, clock: this.clock, log: this.log, connectors: this.connectors.map((c) => c.id),
+      onAcknowledged: (alert, events) => {
+        for (const e of events) this.metrics.alertTransitions.inc({ rule: alert.ruleId, type: e.type, level: alert.level });
+        this.captureAlertChanges();
+      },
+    });
   }
 
   /**
@@ -129,20 +141,12 @@ export class App {
     return Promise.all(this.connectors.map((c) => this.poll(c, signal)));
   }
 
-  /** Evaluate every rule now; each rule is isolated from the others' failures. */
+  /** Evaluate every rule, hot-spot, source and red clock now; each unit is isolated from the others' failures (src/pipeline/detect.ts). */
   detect(): DetectOutcome[] {
     const now = this.clock.now();
-    const out: DetectOutcome[] = [];
     const end = this.metrics.cycleSeconds.startTimer({ stage: 'detect' });
-    for (const rule of this.project.rules) {
-      try {
-        const o = detectRule({ store: this.store, recipients: this.project.main.recipients, timeZone: this.project.main.timeZone }, rule, now);
-        for (const e of o.events) this.metrics.alertTransitions.inc({ rule: rule.config.id, type: e.type, level: e.toLevel ?? o.alert?.level ?? '' });
-        out.push(o);
-      } catch (err) {
-        this.log.error({ component: 'detect', rule: rule.config.id, code: errorCode(err), err: errorMessage(err) }, '規則偵測失敗 (rule evaluation failed)');
-      }
-    }
+    const out = runDetection(this.alerting.detectDeps, this.project.rules, now);
+    for (const o of out) for (const e of o.events) this.metrics.alertTransitions.inc({ rule: o.ruleId, type: e.type, level: e.toLevel ?? o.alert?.level ?? '' });
     end();
     this.captureAlertChanges();
     this.lastDetectMs = now;
@@ -190,12 +194,22 @@ export class App {
     for (const c of this.connectors) {
       const file = this.project.connectors.find((x) => x.config.id === c.id)!;
       this.scheduler.add(`connector:${c.id}`, file.config.schedule, async (signal) => {
-        await this.poll(c, signal);
+        const outcome = await this.poll(c, signal);
+        // New mentions are judged at once, not at the next detection tick: alert latency ≈ poll interval.
+        if (outcome.ok && outcome.summary.stored > 0) this.requestDetection();
       });
     }
     this.scheduler.add('detect-deliver', this.project.main.detection.schedule, async () => {
-      this.detect();
-      await this.deliver();
+      this.detecting = true;
+      try {
+        do {
+          this.detectAgain = false;
+          this.detect();
+          await this.deliver();
+        } while (this.detectAgain && !this.stopping);
+      } finally {
+        this.detecting = false;
+      }
     });
     // Daily, at a quiet hour; also once at start so a daemon that was down catches up.
     this.scheduler.add('retention', '17 3 * * *', async () => {
@@ -204,7 +218,7 @@ export class App {
     });
     const s = this.project.main.server;
     if (this.options.server ?? s.enabled) {
-      this.server = new HttpServer({ host: s.host, port: s.port, log: this.log.child({ component: 'server' }), metrics: this.metrics, health: () => this.health(), beforeScrape: () => this.refreshGauges() });
+      this.server = new HttpServer({ host: s.host, port: s.port, log: this.log.child({ component: 'server' }), metrics: this.metrics, health: () => this.health(), beforeScrape: () => this.refreshGauges(), routes: this.alerting.routes });
       const addr = await this.server.start();
       this.log.info({ url: `http://${addr.address}:${addr.port}` }, 'HTTP 服務已啟動：/healthz、/metrics (server listening)');
     }
@@ -213,6 +227,12 @@ export class App {
     // Deliveries left pending by a previous run (crash, restart) go out at once.
     void this.scheduler.runNow('detect-deliver');
     void this.scheduler.runNow('retention');
+  }
+
+  /** Run detection + delivery now, or right after the run in progress ends. */
+  private requestDetection(): void {
+    if (this.detecting) this.detectAgain = true;
+    else void this.scheduler.runNow('detect-deliver');
   }
 
   /** Stop scheduling, let runs in flight finish, close everything. Safe to call twice. */
