@@ -1,4 +1,5 @@
 import type { CrisisLevel, RiskLevel, SentimentLabel } from '../core/types';
+import type { SourceProblem } from '../spikes/source-health';
 import type { WindowSignal } from '../spikes/types';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
@@ -19,19 +20,8 @@ export interface HotspotFacts {
   moreThan: number;
 }
 
-/** The source behind a `source` alert. */
-export interface SourceFacts {
-  connector: string;
-  /** `failing` / `blocked`: its runs fail; `silent`: it runs but brings nothing new. */
-  problem: 'failing' | 'blocked' | 'silent';
-  /** Since when (failing since, or the last new item), epoch ms. */
-  sinceMs: number;
-  /** The threshold that was crossed, ms. */
-  thresholdMs: number;
-  consecutiveFailures: number;
-  lastErrorCode: string | null;
-  lastError: string | null;
-}
+/** The source behind a `source` alert (the detector's finding, see src/spikes/source-health.ts). */
+export type SourceFacts = SourceProblem;
 
 /** What drove the alert when a condition last held (kept for escalation and reminder notices). */
 export interface AlertDrivers {

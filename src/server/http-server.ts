@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/logger';
+import type { Route } from './ack-handler';
 import type { Metrics } from './metrics';
 
 /** What /healthz reports; produced by the app, so the server stays ignorant of the pipeline. */
@@ -18,9 +19,11 @@ export interface HttpServerOptions {
   health: () => HealthReport;
   /** Refresh gauges that are read from the store just before a scrape. */
   beforeScrape?: () => void;
+  /** More paths (the signed acknowledge links at `/ack/…`); each says which methods it answers. */
+  routes?: readonly Route[];
 }
 
-/** The daemon's own HTTP server: `/healthz` (JSON) and `/metrics` (Prometheus). Loopback by default. */
+/** The daemon's own HTTP server: `/healthz` (JSON), `/metrics` (Prometheus) and any `routes` (ack links). Loopback by default. */
 export class HttpServer {
   private server: Server | undefined;
 
@@ -55,7 +58,16 @@ export class HttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const route = this.options.routes?.find((r) => path.startsWith(r.prefix));
+    if (route) {
+      if (!route.methods.includes(req.method ?? '')) {
+        res.setHeader('allow', route.methods.join(', '));
+        return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+      }
+      return route.handle(req, res, url);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     if (path === '/healthz') {
       const report = this.options.health();

@@ -45,3 +45,25 @@ export function localHourOfWeek(ms: number, timeZone: string): number {
   cache.set(key, value);
   return value;
 }
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Monday 00:00 local time of the calendar week `ms` falls in, as epoch ms. Computed from the
+ * zone's offset at `ms` (a daylight-saving change inside the week would shift it by that hour;
+ * Asia/Taipei has none).
+ */
+export function localWeekStart(ms: number, timeZone: string): number {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    partsFormatters.set(timeZone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const wallAsUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+  const offsetMs = wallAsUtc - Math.floor(ms / 1000) * 1000;
+  const dayOfWeek = Math.floor(localHourOfWeek(ms, timeZone) / 24); // 0 = Monday
+  const localMidnight = Date.UTC(p.year!, p.month! - 1, p.day!);
+  return localMidnight - dayOfWeek * 86_400_000 - offsetMs;
+}

@@ -148,6 +148,18 @@ export class MentionsRepo {
     return counts;
   }
 
+  /** Mentions of a rule in [fromMs, toMs) hitting each of `topics` (a mention counts once per topic). */
+  topicCounts(ruleId: string, topics: readonly string[], fromMs: number, toMs: number): Record<string, number> {
+    const out: Record<string, number> = Object.fromEntries(topics.map((t) => [t, 0]));
+    const rows = this.db
+      .prepare<[string, number, number], { topic: string; n: number }>(
+        'SELECT j.value AS topic, COUNT(DISTINCT hits.mention_id) AS n FROM hits, json_each(hits.topics) AS j WHERE hits.rule_id = ? AND hits.at_ms >= ? AND hits.at_ms < ? GROUP BY j.value',
+      )
+      .all(ruleId, fromMs, toMs);
+    for (const r of rows) if (r.topic in out) out[r.topic] = r.n;
+    return out;
+  }
+
   /** When `connector` last brought an item never seen before (matched or not), epoch ms; null if never. */
   lastNewItemMs(connector: string): number | null {
     const row = this.db.prepare<[string], { m: number | null }>('SELECT MAX(first_seen_ms) AS m FROM seen WHERE connector = ?').get(connector);

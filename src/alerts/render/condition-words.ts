@@ -17,7 +17,8 @@ const OPERATOR_WORDS: Record<string, string> = {
 };
 
 // Longest operators first so `>=` is not read as `>` then `=`.
-const TOKEN = /\s*(?:(>=|<=|==|!=|&&|\|\||[<>!()])|(\d+(?:\.\d+)?%?)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)|("[^"]*"|'[^']*')|(\S))/gy;
+// Runs of non-ASCII (a condition written in words, `連續失敗 ≥ 1 小時`) stay together.
+const TOKEN = /\s*(?:(>=|<=|==|!=|&&|\|\||[<>!()])|(\d+(?:\.\d+)?%?)|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)|("[^"]*"|'[^']*')|([^\x00-\x7f\s]+|\S))/gy;
 
 /**
  * A level condition (`levels.L3.when`, e.g. `risk == high and mentions >= 3`) in words a PR lead
