@@ -8,8 +8,10 @@ import type { Lang } from '../core/types';
 /** Only the first this-many UTF-16 units are inspected: the opening says enough, and cost stays bounded. */
 export const LANG_SAMPLE_CHARS = 4_000;
 
-// Links and addresses are Latin letters that say nothing about the writer's language.
-const LINKS = /(?:https?:\/\/|www\.)\S+|\S+@\S+\.\S+/gi;
+// Links and addresses are Latin letters that say nothing about the writer's language. Both
+// patterns are anchored on a literal (`http`, `www.`, `@`) and use ASCII-only classes, so they stay
+// linear on Chinese text, which has long runs without spaces (`\S+@` backtracks quadratically).
+const LINKS = /(?:https?:\/\/|www\.)[\x21-\x7e]+|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
 
 /**
  * `zh` when Han characters dominate, `en` when mostly plain (ASCII) Latin-letter words do,

@@ -137,8 +137,10 @@ export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSenti
         else if (e.kind === NEUTRAL) spans.push({ start, end, term: e.written });
         else if (e.kind !== EXTRA_ONLY) markers.push({ start, end, kind: e.kind, multiplier: e.multiplier });
       }
-      const words = leftmostLongest(spans).filter((w) => w.weight !== undefined);
-      const marks = leftmostLongest(outside(markers, leftmostLongest(spans)));
+      const chosen = leftmostLongest(spans);
+      const words = chosen.filter((w) => w.weight !== undefined);
+      if (words.length === 0) return sentimentResult(ZH_SENTIMENT_METHOD, new ContributionList(), settings.scale, settings.neutralBand);
+      const marks = leftmostLongest(outside(markers, chosen));
       const sentences = splitSentences(text);
       return sentimentResult(ZH_SENTIMENT_METHOD, weigh(text, words, marks, sentences, settings), settings.scale, settings.neutralBand);
     },
