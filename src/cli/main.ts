@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { builtinRegistry } from '../connectors/builtin';
 import { UsageError, YuqingError } from '../core/errors';
+import { connectorsTestCommand } from './commands/connectors-test';
 import { alertsAckCommand, alertsListCommand, alertsShowCommand } from './commands/alerts';
 import { demoCommand } from './commands/demo';
 import { esSetupCommand } from './commands/es-setup';
@@ -134,13 +135,18 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       code = await scoreCommand(config(), opts, process.stdin, out);
     });
 
-  program
-    .command('connectors')
-    .description('連接器 (connectors)')
+  const connectors = program.command('connectors').description('連接器 (connectors)');
+  connectors
     .command('kinds')
     .description('列出可用的連接器種類 (list connector kinds)')
     .action(() => {
       for (const k of builtinRegistry.list()) out.out(`${k.kind}\t${k.sourceType}\t${k.description}`);
+    });
+  connectors
+    .command('test <file>')
+    .description('執行一個連接器檔一次，以 NDJSON 印出會收進的項目（不儲存）(run one connector file once; print NDJSON, store nothing)')
+    .action(async (file: string) => {
+      code = await connectorsTestCommand(file, config(), out);
     });
 
   try {
