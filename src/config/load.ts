@@ -6,6 +6,7 @@ import type { ConnectorKind } from '../connectors/define';
 import { compileLevels, type CompiledLevels } from '../crisis/grade';
 import { loadLexicon, type Lexicon } from '../text/lexicon';
 import { connectorFileSchema, type ConnectorFile } from './connector-schema';
+import { checkRecipientChannels, checkRuleAlerting } from './alerting-checks';
 import { mainConfigSchema, type MainConfig } from './main-schema';
 import { ruleFileSchema, type RuleFile } from './rule-schema';
 import { ruleTextProblems } from './rule-text-check';
@@ -110,6 +111,7 @@ export function loadRuleFile(path: string, recipients?: ReadonlySet<string>): Lo
       });
     }
   }
+  for (const f of checkRuleAlerting(config, recipients)) problems.add('E_CONFIG_REF', at(file, f.keyPath, f.message));
   problems.throwIfAny();
   return { file: file.displayPath, config, version: versionOf(file.text), levels: levels! };
 }
@@ -169,6 +171,7 @@ export function loadProject(configPath: string, kinds: KindLookup): Project {
     });
     if (r.email.length > 0 && !main.channels.email) problems.add('E_CONFIG_REF', at(mainFile, ['recipients', name, 'email'], '有 email 收件人，但未設定 channels.email (no email channel configured)'));
   }
+  for (const f of checkRecipientChannels(main)) problems.add('E_CONFIG_REF', at(mainFile, f.keyPath, f.message));
 
   const recipients = new Set(Object.keys(main.recipients));
   const rules: LoadedRule[] = [];
