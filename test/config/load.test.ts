@@ -34,7 +34,10 @@ describe('project loading', () => {
     const project = loadProject(p.config, builtinRegistry);
     expect(project.rules.map((r) => r.config.id)).toEqual(['example-clinic']);
     expect(project.rules[0]!.version).toMatch(/^[0-9a-f]{12}$/);
-    expect(project.connectors.map((c) => c.config.id).sort()).toEqual(['google-alerts-example', 'google-news-example-clinic', 'ptt-facelift']);
+    // Every shipped connector file loads; the examples of unverified sources ship disabled.
+    const ids = project.connectors.map((c) => c.config.id);
+    expect(ids).toEqual(expect.arrayContaining(['google-alerts-example', 'google-news-example-clinic', 'ptt-facelift', 'dcard-facelift', 'news-ltn-life', 'html-mobile01-example']));
+    expect(project.connectors.filter((c) => c.config.enabled).map((c) => c.config.id).sort()).toEqual(['google-news-example-clinic', 'ptt-facelift']);
     expect(project.main.timeZone).toBe('Asia/Taipei');
     expect(project.paths.sqlite).toBe(join(p.dir, 'data', 'yuqing.db'));
   });
