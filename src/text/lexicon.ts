@@ -38,7 +38,9 @@ const settings = z.strictObject({
   /** Words after a contrast marker, to the end of its sentence, count × this. */
   contrastAfter: z.number().min(1).max(3).default(1.5),
   /** Words in a question without a rhetorical marker count × this. */
-  questionFactor: z.number().min(0).max(1).default(0.5),
+  questionFactor: z.number().min(0).max(1).default(0.3),
+  /** A rhetorical question without any sentiment word counts this much, negative. */
+  rhetoricalWeight: z.number().min(0).max(5).default(1.5),
 });
 
 export const lexiconSchema = z

@@ -5,7 +5,8 @@ import { ContributionList, sentimentResult, type ExtraSentimentTerm, type Sentim
  * English sentiment with `natural`'s AFINN-165 vocabulary. natural's own negation flips every
  * word after a negator up to the end of the text, so words are looked up one at a time and
  * negation is handled here: not / no / never / n't… flips the next sentiment word within three
- * words, never across punctuation.
+ * words, never across punctuation. Contrast works as in Chinese: after 「but」/「however」 in a
+ * sentence, words weigh × 1.5; before it, × 0.5.
  *
  * No stemmer: AFINN-165 already lists the inflected forms people write (disappointed,
  * disappointing, recommended…), while a stemmed vocabulary keeps one weight per stem — colliding
@@ -13,7 +14,7 @@ import { ContributionList, sentimentResult, type ExtraSentimentTerm, type Sentim
  */
 
 /** Method tag on every result of this scorer. */
-export const EN_SENTIMENT_METHOD = 'natural-afinn@1';
+export const EN_SENTIMENT_METHOD = 'natural-afinn@2';
 
 export interface EnSentimentOptions {
   /** Rule words (single words or phrases), active per text like the Chinese scorer's. */
@@ -44,6 +45,11 @@ const TOKEN = /[a-z0-9]+(?:['’][a-z]+)*|[.,!?;:()。]/g;
 
 const MAX_MULTIPLIER = 3;
 
+/** Contrast markers and their weights, as in the Chinese scorer's defaults. */
+const CONTRAST = new Set(['but', 'however', 'yet']);
+const CONTRAST_AFTER = 1.5;
+const CONTRAST_BEFORE = 0.5;
+
 /** Build the English scorer. natural and its AFINN table load on the first English text and are shared by all scorers. */
 export function createEnSentiment(options: EnSentimentOptions = {}): SentimentScorer {
   const window = options.negationWindowWords ?? 3;
@@ -66,6 +72,10 @@ export function createEnSentiment(options: EnSentimentOptions = {}): SentimentSc
     score(text: string, activeGroups?: ReadonlySet<string>): Sentiment {
       const tokens = text.toLowerCase().match(TOKEN) ?? [];
       const contributions = new ContributionList();
+      // Words found so far, with their sentence, before contrast is applied.
+      const found: { term: string; weight: number; notes: string[]; sentence: number; at: number }[] = [];
+      const contrasts: { sentence: number; at: number }[] = [];
+      let sentence = 0;
       // Pending modifiers: words since they were seen (−1 = none pending).
       let negatedSince = -1;
       let negations = 0;
@@ -74,6 +84,7 @@ export function createEnSentiment(options: EnSentimentOptions = {}): SentimentSc
       for (let i = 0; i < tokens.length; i++) {
         const tok = tokens[i]!;
         if (isPunct(tok)) {
+          if (tok !== ',') sentence++;
           negatedSince = intensifiedSince = -1;
           negations = 0;
           multiplier = 1;
@@ -88,6 +99,10 @@ export function createEnSentiment(options: EnSentimentOptions = {}): SentimentSc
           multiplier = 1;
         }
         const word = tok.replace(/’/g, "'");
+        if (CONTRAST.has(word)) {
+          contrasts.push({ sentence, at: i });
+          continue;
+        }
         if (NEGATORS.has(word) || word.endsWith("n't")) {
           negatedSince = i;
           negations++;
@@ -115,12 +130,25 @@ export function createEnSentiment(options: EnSentimentOptions = {}): SentimentSc
         if (weight === 0) continue;
         const flipped = negations % 2 === 1;
         const notes = [flipped ? '否定' : '', multiplier > 1 ? '加強' : '', note ?? ''].filter(Boolean);
-        contributions.add(term, weight * (flipped ? -1 : 1) * multiplier, notes.length > 0 ? notes.join('、') : undefined);
+        found.push({ term, weight: weight * (flipped ? -1 : 1) * multiplier, notes, sentence, at: i });
         // A modifier applies to one sentiment word only.
         negatedSince = intensifiedSince = -1;
         negations = 0;
         multiplier = 1;
         i += consumed - 1;
+      }
+      // Contrast (but, however): in its sentence, what follows weighs more, what precedes less.
+      for (const f of found) {
+        const marks = contrasts.filter((c) => c.sentence === f.sentence);
+        let weight = f.weight;
+        if (marks.some((c) => c.at < f.at)) {
+          weight *= CONTRAST_AFTER;
+          f.notes.push('轉折後加重');
+        } else if (marks.some((c) => c.at > f.at)) {
+          weight *= CONTRAST_BEFORE;
+          f.notes.push('轉折前減輕');
+        }
+        contributions.add(f.term, weight, f.notes.length > 0 ? f.notes.join('、') : undefined);
       }
       return sentimentResult(EN_SENTIMENT_METHOD, contributions, scale, neutralBand);
     },

@@ -20,8 +20,9 @@ import { TermIndexBuilder, type Occurrences } from './term-index';
  *    × contrastAfter, words before it (or the previous sentence, when the marker opens its
  *    sentence) × contrastBefore. A concession (雖然, 儘管…) weighs its clause × contrastBefore.
  * 5. Questions: a sentence ending in 「?」 (or 嗎/呢) with a rhetorical marker (難道, 這樣也叫…)
- *    is a complaint in disguise — every word in it counts as negative (「這樣也叫專業？」); a plain
- *    question weighs × questionFactor (「有人推薦嗎？」 asks, it does not recommend).
+ *    is a complaint in disguise — every word in it counts as negative (「這樣也叫專業？」), and
+ *    without any word the marker itself counts −rhetoricalWeight; a plain question weighs
+ *    × questionFactor (「有人推薦嗎？」 asks, it does not recommend).
  * 6. The sum is squashed with tanh(sum / scale); |score| < neutralBand is neutral.
  *
  * Sentences end at 。!?;… and whitespace (forum posts separate clauses with spaces and line
@@ -70,6 +71,8 @@ interface Marker {
   end: number;
   kind: Kind;
   multiplier: number;
+  /** As written in the lexicon. */
+  term: string;
 }
 
 // Clause punctuation (half-width forms included: NFKC has already folded the full-width ones).
@@ -135,14 +138,14 @@ export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSenti
         if (extra) spans.push({ start, end, weight: extra.weight, term: extra.written, note: `規則 ${extra.group} 加詞` });
         else if (e.kind === SENTIMENT) spans.push({ start, end, weight: e.weight, term: e.written });
         else if (e.kind === NEUTRAL) spans.push({ start, end, term: e.written });
-        else if (e.kind !== EXTRA_ONLY) markers.push({ start, end, kind: e.kind, multiplier: e.multiplier });
+        else if (e.kind !== EXTRA_ONLY) markers.push({ start, end, kind: e.kind, multiplier: e.multiplier, term: e.written });
       }
       const chosen = leftmostLongest(spans);
       const words = chosen.filter((w) => w.weight !== undefined);
-      if (words.length === 0) return sentimentResult(ZH_SENTIMENT_METHOD, new ContributionList(), settings.scale, settings.neutralBand);
+      if (words.length === 0 && !markers.some((m) => m.kind === RHETORICAL)) return sentimentResult(ZH_SENTIMENT_METHOD, new ContributionList(), settings.scale, settings.neutralBand);
       const marks = leftmostLongest(outside(markers, chosen));
       const sentences = splitSentences(text);
-      return sentimentResult(ZH_SENTIMENT_METHOD, weigh(text, words, marks, sentences, settings), settings.scale, settings.neutralBand);
+      return sentimentResult(ZH_SENTIMENT_METHOD, weigh(text, words, marks, markers, sentences, settings), settings.scale, settings.neutralBand);
     },
   };
 }
@@ -162,12 +165,13 @@ interface Sentence {
   question: boolean;
 }
 
-function weigh(text: string, words: Span[], marks: Marker[], sentences: Sentence[], settings: Lexicon['settings']): ContributionList {
+function weigh(text: string, words: Span[], marks: Marker[], allMarkers: Marker[], sentences: Sentence[], settings: Lexicon['settings']): ContributionList {
   const { modifierWindowChars, negationFactor, contrastBefore, contrastAfter, questionFactor } = settings;
   const contributions = new ContributionList();
   const contrasts = marks.filter((m) => m.kind === CONTRAST);
   const concessions = marks.filter((m) => m.kind === CONCESSION);
-  const rhetorical = marks.filter((m) => m.kind === RHETORICAL);
+  // Rhetorical markers may contain a sentiment word (「合理嗎」, 「誰要負責」): both count.
+  const rhetorical = leftmostLongest(allMarkers.filter((m) => m.kind === RHETORICAL));
   const modifiers = marks.filter((m) => m.kind === NEGATOR || m.kind === INTENSIFIER);
   let k = 0;
   for (const w of words) {
@@ -210,6 +214,13 @@ function weigh(text: string, words: Span[], marks: Marker[], sentences: Sentence
     }
     if (w.note) notes.push(w.note);
     contributions.add(w.term, weight, notes.length > 0 ? notes.join('、') : undefined);
+  }
+  // A rhetorical question with no sentiment word still accuses: 「難道病人的時間不是時間嗎？」.
+  for (const sentence of sentences) {
+    if (!sentence.question) continue;
+    const marker = rhetorical.find((m) => m.start >= sentence.start && m.end <= sentence.end);
+    if (!marker || words.some((w) => w.start >= sentence.start && w.end <= sentence.end)) continue;
+    contributions.add(marker.term, -settings.rhetoricalWeight, '反問');
   }
   return contributions;
 }

@@ -1,3 +1,4 @@
+import { EN_SENTIMENT_METHOD } from '../../src/text/sentiment-en';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main';
 import { memoryOutput } from '../../src/cli/output';
@@ -94,7 +95,7 @@ describe('yuqing score', () => {
     expect(records[0]).toMatchObject({ id: 'm1', lang: 'zh', rules: [{ ruleId: 'example-clinic' }], sentiment: { label: 'positive' } });
     expect(records[1]).toMatchObject({ lang: 'zh', sentiment: { label: 'negative' } });
     expect(records[1]).not.toHaveProperty('id');
-    expect(records[2]).toMatchObject({ lang: 'en', rules: [{ ruleId: 'example-clinic' }], sentiment: { label: 'negative', method: 'natural-afinn@1' } });
+    expect(records[2]).toMatchObject({ lang: 'en', rules: [{ ruleId: 'example-clinic' }], sentiment: { label: 'negative', method: EN_SENTIMENT_METHOD } });
   });
 
   it('marks unusable lines and exits 3, scoring the rest', async () => {

@@ -83,6 +83,6 @@ describe('loadLexicon errors', () => {
   it('fills defaults for an empty file', () => {
     const lex = parseLexicon('', 'empty.yaml');
     expect(lex.positive).toEqual([]);
-    expect(lex.settings).toEqual({ modifierWindowChars: 3, negationFactor: 0.75, scale: 4, neutralBand: 0.15, ruleTermWeight: 2, contrastBefore: 0.5, contrastAfter: 1.5, questionFactor: 0.5 });
+    expect(lex.settings).toEqual({ modifierWindowChars: 3, negationFactor: 0.75, scale: 4, neutralBand: 0.15, ruleTermWeight: 2, contrastBefore: 0.5, contrastAfter: 1.5, questionFactor: 0.3, rhetoricalWeight: 1.5 });
   });
 });

@@ -1,5 +1,6 @@
 import { defaultLexiconPath, loadLexicon } from '../../src/text/lexicon';
 import { createScorer } from '../../src/text/scorer';
+import { EN_SENTIMENT_METHOD } from '../../src/text/sentiment-en';
 import { ZH_SENTIMENT_METHOD } from '../../src/text/sentiment-zh';
 import { toMention } from '../../src/text/to-mention';
 import { ruleFixture } from './rule-fixture';
@@ -38,7 +39,7 @@ describe('createScorer', () => {
     expect(m.lang).toBe('en');
     const s = scorer.score(m);
     expect(s.rules[0]?.ruleId).toBe('example-clinic');
-    expect(s.sentiment.method).toBe('natural-afinn@1');
+    expect(s.sentiment.method).toBe(EN_SENTIMENT_METHOD);
     expect(s.sentiment.label).toBe('negative');
   });
 

@@ -25,7 +25,7 @@ describe('English AFINN sentiment', () => {
       { term: 'good', weight: -3, note: '否定' },
       { term: 'great', weight: 3 },
     ]);
-    expect(score('not bad but great').contributions.map((c) => c.weight)).toEqual([3, 3]);
+    expect(score('not bad and great').contributions.map((c) => c.weight)).toEqual([3, 3]);
   });
 
   it('strengthens a word after an intensifier', () => {
@@ -42,5 +42,25 @@ describe('English AFINN sentiment', () => {
     const s = score('awful awful awful awful awful awful awful awful');
     expect(s.score).toBeGreaterThanOrEqual(-1);
     expect(s.score).toBeLessThan(-0.9);
+  });
+});
+
+describe('English contrast', () => {
+  const scorer = createEnSentiment();
+  it('weighs the clause after but more and the one before less', () => {
+    const s = scorer.score('the doctor was nice, but the results were awful.');
+    expect(s.label).toBe('negative');
+    expect(s.contributions).toEqual([
+      { term: 'nice', weight: 1.5, note: '轉折前減輕' },
+      { term: 'awful', weight: -4.5, note: '轉折後加重' },
+    ]);
+    expect(scorer.score('a bit expensive, but the results were excellent.').label).toBe('positive');
+  });
+
+  it('keeps contrast inside its sentence', () => {
+    expect(scorer.score('great staff. but parking is hard.').contributions).toEqual([
+      { term: 'great', weight: 3 },
+      { term: 'hard', weight: -1.5, note: '轉折後加重' },
+    ]);
   });
 });

@@ -141,8 +141,18 @@ describe('Chinese lexicon sentiment: contrast, questions, emoji and forum idioms
     expect(score('難道不用負責嗎？').label).toBe('negative');
   });
 
-  it('halves the words of a plain question: asking is not recommending', () => {
-    expect(score('有人推薦這家嗎？').contributions).toEqual([{ term: '推薦', weight: 1, note: '疑問' }]);
+  it('counts a rhetorical question without sentiment words as an accusation', () => {
+    expect(score('難道病人的時間不是時間嗎？').contributions).toEqual([{ term: '難道', weight: -1.5, note: '反問' }]);
+    // A marker that contains a sentiment word still marks the question.
+    expect(score('做壞了誰要負責？').label).toBe('negative');
+  });
+
+  it('does not read an A-not-A question (會不會, 有沒有) as a negation', () => {
+    expect(score('會不會有副作用？').contributions).toEqual([{ term: '副作用', weight: -0.6, note: '疑問' }]);
+  });
+
+  it('weakens the words of a plain question (questionFactor): asking is not recommending', () => {
+    expect(score('有人推薦這家嗎？')).toMatchObject({ label: 'neutral', contributions: [{ term: '推薦', weight: 0.6, note: '疑問' }] });
     expect(score('有人推薦這家').contributions).toEqual([{ term: '推薦', weight: 2 }]);
   });
 
