@@ -1,11 +1,16 @@
 import { YuqingError } from '../../core/errors';
 import type { ChannelKind } from '../types';
 import type { Notifier, NotifierContext, NotifierKind } from './define';
+import { alertmanagerNotifierKind } from './alertmanager';
+import { discordNotifierKind } from './discord';
 import { emailNotifierKind } from './email';
+import { lineNotifierKind } from './line';
+import { slackNotifierKind } from './slack';
+import { teamsNotifierKind } from './teams';
 import { webhookNotifierKind } from './webhook';
 
 /** Every channel kind the daemon knows, one file each. */
-export const BUILTIN_NOTIFIER_KINDS: readonly NotifierKind[] = [emailNotifierKind, webhookNotifierKind];
+export const BUILTIN_NOTIFIER_KINDS: readonly NotifierKind[] = [emailNotifierKind, webhookNotifierKind, slackNotifierKind, teamsNotifierKind, discordNotifierKind, lineNotifierKind, alertmanagerNotifierKind];
 
 /** The notifiers of the configured channels, by channel. */
 export type NotifierRegistry = ReadonlyMap<ChannelKind, Notifier>;

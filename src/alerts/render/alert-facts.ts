@@ -1,6 +1,7 @@
 import { formatLocal } from '../../core/time';
 import { RISK_ORDER, type CrisisLevel, type RiskLevel, type SentimentLabel } from '../../core/types';
-import type { AlertEventType, AlertNotice, AlertStatus, EvidenceItem } from '../types';
+import { formatDurationZh } from '../../core/duration';
+import { alertKind, type AlertEventType, type AlertKind, type AlertNotice, type AlertStatus, type EvidenceItem } from '../types';
 import { describeCondition } from './condition-words';
 import { formatDecimal, formatIsoLocal, formatPercent, formatShortLocal, formatSpanLocal, formatTimeLeft, oneLine } from './format';
 import { httpUrlOrUndefined } from './html-escape';
@@ -20,6 +21,12 @@ export interface AlertFacts {
   /** `王經理 您好：` */
   greeting: string;
   event: { type: AlertEventType; label: string; at: string; fromLevel?: CrisisLevel; toLevel: CrisisLevel; action: string };
+  /** What the alert is about: a crisis (volume/risk), a weekly hot-spot, or a source. */
+  kind: AlertKind;
+  /** A source alert's facts, in words. */
+  source?: { connector: string; problem: string; since: string; threshold: string; failures: number; lastErrorCode: string | null; lastError: string | null };
+  /** A hot-spot's facts. */
+  hotspot?: { topic: string; count: number; moreThan: number; weekStart: string };
   level: { code: CrisisLevel; name: string; meaning: string; peak: CrisisLevel };
   status: { code: AlertStatus; label: string; detail?: string };
   rule: { id: string; name: string; version: string };
@@ -131,6 +138,23 @@ export function buildAlertFacts(notice: AlertNotice, options: AlertFactsOptions 
       toLevel: level,
       action: buildAction(notice),
     },
+    kind: alertKind(alert),
+    ...(alert.source
+      ? {
+          source: {
+            connector: oneLine(alert.source.connector, 60),
+            problem: alert.source.problem === 'blocked' ? '被來源封鎖 (blocked)' : alert.source.problem === 'failing' ? '抓取持續失敗 (failing)' : '沒有新內容 (silent)',
+            since: formatLocal(alert.source.sinceMs, tz),
+            threshold: formatDurationZh(alert.source.thresholdMs),
+            failures: alert.source.consecutiveFailures,
+            lastErrorCode: alert.source.lastErrorCode,
+            lastError: alert.source.lastError === null ? null : oneLine(alert.source.lastError, 300),
+          },
+        }
+      : {}),
+    ...(alert.hotspot
+      ? { hotspot: { topic: topicNames[alert.hotspot.topic] ?? alert.hotspot.topic, count: alert.hotspot.count, moreThan: alert.hotspot.moreThan, weekStart: formatLocal(alert.hotspot.weekStartMs, tz).slice(0, 10) } }
+      : {}),
     level: { code: level, name: LEVEL_NAME[level], meaning: LEVEL_MEANING[level], peak: alert.peakLevel },
     status: buildStatus(notice),
     rule: { id: alert.ruleId, name: ruleName, version: alert.ruleVersion },

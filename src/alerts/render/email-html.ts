@@ -43,6 +43,19 @@ export function renderEmailHtml(f: AlertFacts): string {
     ]),
   );
 
+  if (f.source) {
+    parts.push(heading('來源狀態'));
+    parts.push(
+      table([
+        ['來源', esc(f.source.connector)],
+        ['狀況', `${esc(f.source.problem)}，自 ${esc(f.source.since)} 起（門檻 ${esc(f.source.threshold)}）`],
+        ['連續失敗', `${f.source.failures} 次${f.source.lastErrorCode ? `，最後錯誤代碼 ${esc(f.source.lastErrorCode)}` : ''}`],
+        ['最後錯誤', f.source.lastError ? esc(f.source.lastError) : '（無）'],
+      ]),
+    );
+    return finish(parts, f);
+  }
+
   parts.push(heading('觸發原因'));
   parts.push(
     table([
@@ -54,6 +67,7 @@ export function renderEmailHtml(f: AlertFacts): string {
   parts.push(heading('聲量'));
   parts.push(
     table([
+      ...(f.hotspot ? ([['本週', `${esc(f.hotspot.weekStart)} 起「${esc(f.hotspot.topic)}」提及 ${f.hotspot.count} 則，超過門檻 ${f.hotspot.moreThan} 則`]] as Array<[string, string]>) : []),
       ['觀察窗口', `${esc(f.volume.window)}（${esc(f.volume.windowLength)}）`],
       ['窗口內提及', `${f.volume.mentions} 則`],
       ['基準', `${esc(f.volume.baseline)} 則`],
@@ -103,6 +117,11 @@ export function renderEmailHtml(f: AlertFacts): string {
     if (f.evidenceOmitted > 0) parts.push(`<p style="color:#616161">另有 ${f.evidenceOmitted} 筆未列出，完整清單保存在系統中。</p>`);
   }
 
+  return finish(parts, f);
+}
+
+/** The footer and the document around the parts. */
+function finish(parts: string[], f: AlertFacts): string {
   parts.push(
     `<hr style="border:none;border-top:1px solid #e0e0e0;margin:20px 0 8px">`,
     `<p style="color:#757575;font-size:12px;margin:0">規則：${esc(f.rule.id)}（${esc(f.rule.name)}）・版本 <code>${esc(f.rule.version)}</code><br>` +

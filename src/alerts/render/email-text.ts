@@ -22,11 +22,21 @@ export function renderEmailText(f: AlertFacts): string {
   lines.push(`  狀態：${f.status.label}${f.status.detail ? `，${f.status.detail}` : ''}`);
   lines.push(`  事件：${f.event.label}（${f.event.at}）`);
 
+  if (f.source) {
+    section('來源狀態');
+    lines.push(`  來源：${f.source.connector}`);
+    lines.push(`  狀況：${f.source.problem}，自 ${f.source.since} 起（門檻 ${f.source.threshold}）`);
+    if (f.source.failures > 0) lines.push(`  連續失敗：${f.source.failures} 次${f.source.lastErrorCode ? `，最後錯誤代碼 ${f.source.lastErrorCode}` : ''}`);
+    if (f.source.lastError) lines.push(`  最後錯誤：${f.source.lastError}`);
+    return finish(lines, f);
+  }
+
   section('觸發原因');
   lines.push(`  條件：${f.reason.words}`);
   lines.push(`  原文：${f.reason.written}`);
 
   section('聲量');
+  if (f.hotspot) lines.push(`  本週（${f.hotspot.weekStart} 起）「${f.hotspot.topic}」提及 ${f.hotspot.count} 則，超過門檻 ${f.hotspot.moreThan} 則`);
   lines.push(`  觀察窗口：${f.volume.window}（${f.volume.windowLength}）`);
   lines.push(`  窗口內提及：${f.volume.mentions} 則；基準：${f.volume.baseline} 則；倍數：${f.volume.spikeRatio}`);
   lines.push(`  負面：${f.negative.count} / ${f.negative.total} 則（${f.negative.share}）`);
@@ -56,6 +66,11 @@ export function renderEmailText(f: AlertFacts): string {
   });
   if (f.evidenceOmitted > 0) lines.push(`  （另有 ${f.evidenceOmitted} 筆未列出，完整清單保存在系統中）`);
 
+  return finish(lines, f);
+}
+
+/** The footer, and the lines joined. */
+function finish(lines: string[], f: AlertFacts): string {
   lines.push('', '-- ');
   lines.push(`規則：${f.rule.id}（${f.rule.name}）・版本 ${f.rule.version}`);
   lines.push(`警示編號：${f.footer.alertId}`);

@@ -37,6 +37,8 @@ export function buildHeadline(notice: AlertNotice, ruleName: string): string {
   const { alert } = notice;
   const lv = `${alert.level}（${LEVEL_NAME[alert.level]}）`;
   const what = kindSubject(notice, ruleName);
+  // `（L3 嚴重）`: after a name that is already in brackets, one level of parentheses reads better.
+  const tag = `（${alert.level} ${LEVEL_NAME[alert.level]}）`;
   switch (notice.event) {
     case 'opened':
       return kindOpenedHeadline(notice, ruleName) ?? `「${ruleName}」出現 ${lv}輿情警示。`;
@@ -46,17 +48,17 @@ export function buildHeadline(notice: AlertNotice, ruleName: string): string {
       return `${what}由 ${notice.fromLevel ?? '較高等級'} 降級為 ${lv}。`;
     case 'resolved':
       if (alert.source) return `來源「${oneLine(alert.source.connector, 60)}」已恢復正常，${lv}警示解除。`;
-      if (alert.hotspot) return `${what}（${lv}）隨該週結束而結案。`;
+      if (alert.hotspot) return `${what}${tag}隨該週結束而結案。`;
       return `「${ruleName}」的 ${lv}輿情警示已解除。`;
     case 'acknowledged':
-      return `${what}（${lv}）已由 ${oneLine(alert.acknowledgedBy ?? '（未署名）', 40)} 確認收到。`;
+      return `${what}${tag}已由 ${oneLine(alert.acknowledgedBy ?? '（未署名）', 40)} 確認收到。`;
     case 'escalated': {
       const waited = formatDurationZh(notice.eventAt - (alert.awaitingAckSince ?? alert.openedAt));
-      return `${what}（${lv}）已等待確認 ${waited}、超過期限（回應期限 ${formatShortLocal(alert.respondBy, notice.timeZone)}）仍無人確認，依規則升級通報。`;
+      return `${what}${tag}已等待確認 ${waited}、超過期限（回應期限 ${formatShortLocal(alert.respondBy, notice.timeZone)}）仍無人確認，依規則升級通報。`;
     }
     case 'reminder': {
       const offset = typeof notice.eventDetail?.offsetMs === 'number' ? notice.eventDetail.offsetMs : notice.eventAt - alert.openedAt;
-      return `紅色時鐘 T+${formatDurationZh(offset)}：${what}（${lv}）自 ${formatShortLocal(alert.openedAt, notice.timeZone)} 開始，至今仍未解除。`;
+      return `紅色時鐘 T+${formatDurationZh(offset)}：${what}${tag}自 ${formatShortLocal(alert.openedAt, notice.timeZone)} 開始，至今仍未解除。`;
     }
   }
 }
