@@ -62,35 +62,52 @@ function perSecond(fn: (t: string) => unknown, texts: readonly string[]): number
   return rates.sort((a, b) => a - b)[1]!;
 }
 
-function main(): void {
-  const rules = benchmarkRules(50, 40);
-  const texts = benchmarkTexts(rules, 2000, 500);
-  const lexicon = loadLexicon(defaultLexiconPath());
+interface Run {
+  rules: number;
+  terms: number;
+  distinct: number;
+  matched: number;
+  real: number;
+  baseline: number;
+  buildMs: number;
+}
 
+/** One workload: `ruleCount` rules × 40 terms over the same texts. */
+function measure(ruleCount: number, texts: readonly string[], lexicon: Lexicon): Run {
+  const rules = benchmarkRules(ruleCount, 40);
   const built = process.hrtime.bigint();
   const scorer = createScorer({ rules, lexicon });
   for (const t of texts.slice(0, 200)) scorer.scoreText(t); // warm-up: converter tables, JIT
   const buildMs = Number(process.hrtime.bigint() - built) / 1e6;
   const naive = naiveScorer(rules, lexicon);
   for (const t of texts.slice(0, 50)) naive(t);
-
   const matched = texts.filter((t) => scorer.scoreText(t).rules.length > 0).length;
-  const english = texts.filter((t) => detectLang(t) === 'en').length;
   const real = perSecond((t) => scorer.scoreText(t), texts);
   const baseline = perSecond(naive, texts.slice(0, 400));
+  return { rules: rules.length, terms: allTerms(rules).length, distinct: scorer.termCount, matched, real, baseline, buildMs };
+}
+
+function main(): void {
+  const texts = benchmarkTexts(benchmarkRules(50, 40), 2000, 500);
+  const lexicon = loadLexicon(defaultLexiconPath());
+  const english = texts.filter((t) => detectLang(t) === 'en').length;
+  const runs = [measure(50, texts, lexicon), measure(200, texts, lexicon)];
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   const heapMiB = process.memoryUsage().heapUsed / 1024 / 1024;
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
   const lines = [
-    `Workload: ${rules.length} rules, ${allTerms(rules).length} rule terms (${scorer.termCount} distinct words in the automaton with the lexicon), ${texts.length} texts of ${texts[0]!.length} characters (${english} detected as English), ${matched} texts hit at least one rule. Node ${process.version}, one core (taskset), median of ${PASSES} passes.`,
+    `Texts: ${texts.length} posts of ${texts[0]!.length} characters mixing Traditional/Simplified Chinese, English sentences (${english} detected as English), forum idioms and emoji, with rule terms sprinkled in (bench/text-corpus.ts). Node ${process.version}, pinned to one core with taskset, median of ${PASSES} passes; the machine was shared with other work while measuring.`,
     '',
-    '| | mentions/s | |',
-    '|---|---:|---|',
-    `| scorer (\`createScorer\`, \`scoreText\`) | ${Math.round(real).toLocaleString('en-US')} | language + normalisation + one scan + rules + sentiment |`,
-    `| naive baseline | ${Math.round(baseline).toLocaleString('en-US')} | opencc-js normalisation, \`includes\` per term and lexicon word, natural WordTokenizer + AFINN per text |`,
-    `| ratio | ${(real / baseline).toFixed(1)}× | |`,
+    '| rules × terms | words in the automaton (with lexicon) | texts hitting a rule | scorer mentions/s | naive baseline mentions/s | ratio | scorer build + warm-up |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...runs.map((r) => `| ${r.rules} × 40 (${n(r.terms)} terms) | ${n(r.distinct)} | ${r.matched} | **${n(r.real)}** | ${n(r.baseline)} | ${(r.real / r.baseline).toFixed(1)}× | ${r.buildMs.toFixed(0)} ms |`),
     '',
-    `Scorer build and warm-up: ${buildMs.toFixed(0)} ms. Peak RSS of the whole run: ${rssMiB.toFixed(0)} MiB (heap in use at the end: ${heapMiB.toFixed(0)} MiB).`,
+    `Peak RSS of the whole run (both workloads, both scorers): ${rssMiB.toFixed(0)} MiB; heap in use at the end: ${heapMiB.toFixed(0)} MiB.`,
+    '',
+    `Against the issue's targets at 50 × 40: ≥ 10,000 mentions/s on one core — ${runs[0]!.real >= 10_000 ? 'met' : '**not met**'} (${n(runs[0]!.real)}); ≥ 10× the naive baseline — ${runs[0]!.real >= 10 * runs[0]!.baseline ? 'met' : '**not met**'} (${(runs[0]!.real / runs[0]!.baseline).toFixed(1)}×). V8's \`includes\` is a fast native substring search, so at 2,000 terms the baseline spends little per term; the gap widens with more terms (see the 200-rule row).`,
+    '',
+    'The scorer does what ingestion does per mention: language detection, normalisation with offsets (NFKC, lower case, Simplified → Traditional, zero-width removal, whitespace), one automaton scan for every rule, query, topic and lexicon word, rule evaluation, and sentiment with negation, contrast and questions. The baseline normalises with opencc-js as the first version did, tests every rule term and lexicon word with `String.prototype.includes`, and runs natural\'s WordTokenizer + AFINN per text: it does less (no word boundaries, no positions, no negation) and its cost grows with the number of terms, while the scorer\'s stays flat.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (process.argv.includes('--write')) writeSection('text-throughput', '## Text scoring throughput (issue 4)', 'taskset -c 0 npx tsx bench/text-throughput.ts --write', lines);

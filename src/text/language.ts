@@ -22,7 +22,9 @@ const LINKS = /(?:https?:\/\/|www\.)[\x21-\x7e]+|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-
  * `zh` and an English review quoting 「範例診所」 is `en`. URLs and e-mail addresses are ignored.
  */
 export function detectLang(text: string): Lang {
-  const sample = (text.length > LANG_SAMPLE_CHARS ? text.slice(0, LANG_SAMPLE_CHARS) : text).replace(LINKS, ' ');
+  const head = text.length > LANG_SAMPLE_CHARS ? text.slice(0, LANG_SAMPLE_CHARS) : text;
+  // Most posts have no link or address: skip the regular expression for them.
+  const sample = head.includes('@') || head.includes('://') || head.includes('www.') ? head.replace(LINKS, ' ') : head;
   let han = 0;
   let kanaHangul = 0;
   let latinWords = 0;

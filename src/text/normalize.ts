@@ -48,7 +48,7 @@ export function originalRange(n: NormalizedText, from: number, to: number): { st
  */
 export function normalizeForMatch(text: string): string {
   if (PLAIN_ASCII.test(text)) return text.toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
-  return normalizeWithOffsets(text).text;
+  return normalizeWithOffsetsTransient(text).text;
 }
 
 // Printable ASCII only: nothing but lower-casing and spaces to do.
@@ -124,8 +124,29 @@ class SpaceCollapser implements OffsetSink {
  * character; a collapsed whitespace run maps to the whole run.
  */
 export function normalizeWithOffsets(text: string): NormalizedText {
+  const out = normalizeInto(text, new Builder(text.length));
+  return { text: out.toText(), start: out.start.subarray(0, out.length), end: out.end.subarray(0, out.length) };
+}
+
+// Buffers reused by every call on the hot path (scoring is synchronous and single-threaded).
+const scratchFolded = new Builder(1024);
+const scratchOut = new Builder(1024);
+
+/**
+ * Like {@link normalizeWithOffsets}, but `start`/`end` are views into buffers that the next call
+ * overwrites: for callers that read the offsets at once (the scorer), sparing two allocations per
+ * text.
+ */
+export function normalizeWithOffsetsTransient(text: string): NormalizedText {
+  scratchOut.length = 0;
+  const out = normalizeInto(text, scratchOut);
+  return { text: out.toText(), start: out.start.subarray(0, out.length), end: out.end.subarray(0, out.length) };
+}
+
+function normalizeInto(text: string, out: Builder): Builder {
   // Pass 1: remove invisibles, NFKC, lower-case, per character.
-  const folded = new Builder(text.length);
+  const folded = scratchFolded;
+  folded.length = 0;
   let han = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -177,14 +198,13 @@ export function normalizeWithOffsets(text: string): NormalizedText {
   }
 
   // Pass 2: Simplified → Traditional when there is Han text, then whitespace.
-  const out = new Builder(folded.length);
   const spaces = new SpaceCollapser(out);
   if (han) {
     toTraditionalWithOffsets(folded.codes, folded.length, folded.start, folded.end, spaces);
   } else {
     for (let k = 0; k < folded.length; k++) spaces.push(folded.codes[k]!, folded.start[k]!, folded.end[k]!);
   }
-  return { text: out.toText(), start: out.start.subarray(0, out.length), end: out.end.subarray(0, out.length) };
+  return out;
 }
 
 // Invisible characters used (on purpose or by editors) to break words apart: ZWSP, ZWNJ, ZWJ,

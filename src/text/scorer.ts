@@ -3,7 +3,7 @@ import type { Lang, Mention, Scoring, Sentiment } from '../core/types';
 import { detectLang } from './language';
 import type { Lexicon } from './lexicon';
 import { compileRuleSet, type MatchedSpan, type RuleExplanation, type RuleSet, type TextFields } from './matcher';
-import { normalizeWithOffsets, originalRange, type NormalizedText } from './normalize';
+import { normalizeWithOffsets, normalizeWithOffsetsTransient, originalRange, type NormalizedText } from './normalize';
 import type { ExtraSentimentTerm } from './sentiment-common';
 import { createEnSentiment } from './sentiment-en';
 import { compileZhSentiment } from './sentiment-zh';
@@ -92,11 +92,11 @@ export function createScorer(options: ScorerOptions): Scorer {
     ruleIds: rules.ruleIds,
     score(mention) {
       const { text, titleLength } = join(mention.title, mention.body);
-      const n = normalizeWithOffsets(text);
+      const n = normalizeWithOffsetsTransient(text);
       return run(n, fieldsOf(n, titleLength, text.length), mention.lang);
     },
     scoreText(text, lang) {
-      const n = normalizeWithOffsets(text);
+      const n = normalizeWithOffsetsTransient(text);
       return run(n, { titleEnd: 0, bodyStart: 0 }, lang ?? detectLang(text));
     },
     explain(input) {

@@ -76,9 +76,16 @@ interface Marker {
 }
 
 // Clause punctuation (half-width forms included: NFKC has already folded the full-width ones).
-const BOUNDARY = new Set([...'，。！？、；：,.!?;:…~～「」『』()（）【】[]<>《》"“”‘’|/']);
+const BOUNDARY = codeSet('，。！？、；：,.!?;:…~～「」『』()（）【】[]<>《》"“”‘’|/');
 // Sentence ends; whitespace too (see the file comment).
-const SENTENCE_END = new Set([...'。.!?;…~～ ']);
+const SENTENCE_END = codeSet('。.!?;…~～ ');
+
+/** Membership table over BMP code units (a Set of strings costs a string per character checked). */
+function codeSet(chars: string): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return table;
+}
 
 /** The Chinese scorer over a shared term index: compile, build the index, then score. */
 export interface ZhSentiment {
@@ -277,14 +284,14 @@ function splitSentences(text: string): Sentence[] {
   let start = 0;
   let i = 0;
   while (i <= text.length) {
-    if (i < text.length && !SENTENCE_END.has(text[i]!)) {
+    if (i < text.length && SENTENCE_END[text.charCodeAt(i)] === 0) {
       i++;
       continue;
     }
     let j = i;
     let question = false;
-    while (j < text.length && SENTENCE_END.has(text[j]!)) {
-      if (text[j] === '?') question = true;
+    while (j < text.length && SENTENCE_END[text.charCodeAt(j)] === 1) {
+      if (text.charCodeAt(j) === 0x3f) question = true;
       j++;
     }
     if (i > start) {
@@ -326,6 +333,6 @@ function outside(markers: Marker[], words: Span[]): Marker[] {
 /** Whether a modifier ending at `from` reaches a word starting at `to`: close enough, no punctuation between. */
 function reaches(text: string, from: number, to: number, windowChars: number): boolean {
   if (to - from > windowChars) return false;
-  for (let i = from; i < to; i++) if (BOUNDARY.has(text[i]!)) return false;
+  for (let i = from; i < to; i++) if (BOUNDARY[text.charCodeAt(i)] === 1) return false;
   return true;
 }

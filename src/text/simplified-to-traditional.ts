@@ -178,9 +178,16 @@ export function toTraditionalWithOffsets(s: Uint16Array, n: number, srcStart: In
     midLength = 0;
     variants = false;
   };
+  const plain = plainTable(stage1, stage2);
   let i = 0;
   while (i < n) {
     const c = s[i]!;
+    // Most characters of a Traditional text start no entry at all: copy them.
+    if (plain[c] === 1) {
+      pushMid(c, srcStart[i]!, srcEnd[i]!);
+      i++;
+      continue;
+    }
     const phraseEnd = stage1.segmentRoot[c] === 1 ? stage1.longest(s, i, n, true) : -1;
     if (phraseEnd > 0) {
       // A phrase is a segment of its own: close the run before it, convert it, close it.
@@ -223,6 +230,23 @@ export function toTraditionalWithOffsets(s: Uint16Array, n: number, srcStart: In
     i += len;
   }
   flush();
+}
+
+let plainCache: Uint8Array | undefined;
+
+/**
+ * 1 for code units that no dictionary entry of either stage starts with and that are neither
+ * surrogates nor ideographic description characters: they are copied unchanged.
+ */
+function plainTable(stage1: CodeTrie, stage2: CodeTrie): Uint8Array {
+  if (plainCache) return plainCache;
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    const special = stage1.root[c]! >= 0 || stage2.root[c]! >= 0 || (c >= 0xd800 && c <= 0xdfff) || (c >= 0x2ff0 && c <= 0x2fff);
+    table[c] = special ? 0 : 1;
+  }
+  plainCache = table;
+  return table;
 }
 
 /** Stage 2 (Taiwan variants) over the buffered segment, longest match first. */
