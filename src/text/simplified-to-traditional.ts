@@ -18,6 +18,12 @@ export interface OffsetSink {
   push(code: number, start: number, end: number): void;
 }
 
+const PAIR_BITS = 1 << 21;
+
+function pairHash(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - 21);
+}
+
 /** A trie over UTF-16 code units; node 0 is the root, whose children live in a flat table. */
 class CodeTrie {
   readonly root = new Int32Array(0x10000).fill(-1);
@@ -30,6 +36,21 @@ class CodeTrie {
   readonly segmentRoot = new Uint8Array(0x10000);
   /** Node where the entry found by the last {@link longest} call ends. */
   lastNode = -1;
+  // Bitmap over a hash of the first two code units of every segmentation phrase. Most positions
+  // of a Traditional text whose character begins some phrase fail on the second character; the
+  // bitmap answers that without walking the trie's maps.
+  private readonly pairs = new Uint8Array(PAIR_BITS >> 3);
+  /** 1 for a code unit that is a whole segmentation phrase by itself. */
+  private readonly single = new Uint8Array(0x10000);
+
+  /** Whether a segmentation phrase may start with `c` followed by `next` (-1 at the end of the text). */
+  maySegment(c: number, next: number): boolean {
+    if (this.segmentRoot[c] === 0) return false;
+    if (this.single[c] === 1) return true;
+    if (next < 0) return false;
+    const h = pairHash(c, next);
+    return (this.pairs[h >> 3]! & (1 << (h & 7))) !== 0;
+  }
 
   /** Add `source → target`; an existing entry keeps its value (earlier dictionaries win, as in opencc-js). */
   add(source: string, target: string, segment: boolean): void {
@@ -39,6 +60,11 @@ class CodeTrie {
     if (segment) {
       this.segment[node] = true;
       this.segmentRoot[source.charCodeAt(0)] = 1;
+      if (source.length === 1) this.single[source.charCodeAt(0)] = 1;
+      else {
+        const h = pairHash(source.charCodeAt(0), source.charCodeAt(1));
+        this.pairs[h >> 3]! |= 1 << (h & 7);
+      }
     }
   }
 
@@ -188,7 +214,7 @@ export function toTraditionalWithOffsets(s: Uint16Array, n: number, srcStart: In
       i++;
       continue;
     }
-    const phraseEnd = stage1.segmentRoot[c] === 1 ? stage1.longest(s, i, n, true) : -1;
+    const phraseEnd = stage1.maySegment(c, i + 1 < n ? s[i + 1]! : -1) ? stage1.longest(s, i, n, true) : -1;
     if (phraseEnd > 0) {
       // A phrase is a segment of its own: close the run before it, convert it, close it.
       flush();
