@@ -211,9 +211,12 @@ function weigh(text: string, words: Span[], marks: Marker[], allMarkers: Marker[
     const sentence = s >= 0 ? sentences[s]! : undefined;
     if (sentence?.question) {
       if (rhetorical.some((m) => m.start >= sentence.start && m.end <= sentence.end)) {
-        // A rhetorical question states the opposite of its words: 「這樣也叫專業？」.
-        weight = weight > 0 ? -weight * negationFactor : weight;
-        notes.push('反問');
+        // A rhetorical question states the opposite of its praise: 「這樣也叫專業？」. Negative
+        // words keep their weight (and need no note).
+        if (weight > 0) {
+          weight = -weight * negationFactor;
+          notes.push('反問');
+        }
       } else {
         weight *= questionFactor;
         notes.push('疑問');

@@ -169,3 +169,12 @@ describe('Chinese lexicon sentiment: contrast, questions, emoji and forum idioms
     for (const text of ['噓 根本是黑店', '又踩雷了', '避雷這家', '這家很雷', '勸退', '快逃']) expect(score(text).label).toBe('negative');
   });
 });
+
+describe('rhetorical questions and negative words', () => {
+  it('leaves negative words of a rhetorical question as they are, without a note', () => {
+    expect(score('傳出醫療糾紛，這樣也叫專業？').contributions).toEqual([
+      { term: '醫療糾紛', weight: -3 },
+      { term: '專業', weight: -1.5, note: '反問' },
+    ]);
+  });
+});
