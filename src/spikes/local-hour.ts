@@ -48,12 +48,8 @@ export function localHourOfWeek(ms: number, timeZone: string): number {
 
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/**
- * Monday 00:00 local time of the calendar week `ms` falls in, as epoch ms. Computed from the
- * zone's offset at `ms` (a daylight-saving change inside the week would shift it by that hour;
- * Asia/Taipei has none).
- */
-export function localWeekStart(ms: number, timeZone: string): number {
+/** Wall-clock parts of `ms` in `timeZone`, and the zone's offset from UTC at that instant (ms, east positive). */
+function wallClock(ms: number, timeZone: string): { year: number; month: number; day: number; offsetMs: number } {
   let f = partsFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
@@ -62,8 +58,27 @@ export function localWeekStart(ms: number, timeZone: string): number {
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
   const wallAsUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
-  const offsetMs = wallAsUtc - Math.floor(ms / 1000) * 1000;
+  return { year: p.year!, month: p.month!, day: p.day!, offsetMs: wallAsUtc - Math.floor(ms / 1000) * 1000 };
+}
+
+/**
+ * Monday 00:00 local time of the calendar week `ms` falls in, as epoch ms. Computed from the
+ * zone's offset at `ms` (a daylight-saving change inside the week would shift it by that hour;
+ * Asia/Taipei has none).
+ */
+export function localWeekStart(ms: number, timeZone: string): number {
+  const w = wallClock(ms, timeZone);
   const dayOfWeek = Math.floor(localHourOfWeek(ms, timeZone) / 24); // 0 = Monday
-  const localMidnight = Date.UTC(p.year!, p.month! - 1, p.day!);
-  return localMidnight - dayOfWeek * 86_400_000 - offsetMs;
+  return Date.UTC(w.year, w.month - 1, w.day) - dayOfWeek * 86_400_000 - w.offsetMs;
+}
+
+/**
+ * The instant a wall-clock time in `timeZone` names (`2026-03-16 10:00:00` in Asia/Taipei →
+ * 02:00Z). Arguments as for `Date.UTC` (month 0-based). In a daylight-saving gap or overlap the
+ * offset before the change is used.
+ */
+export function zonedTimeToUtc(timeZone: string, year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const asUtc = Date.UTC(year, month, day, hour, minute, second, ms);
+  const first = asUtc - wallClock(asUtc, timeZone).offsetMs;
+  return asUtc - wallClock(first, timeZone).offsetMs;
 }

@@ -166,6 +166,11 @@ export class MentionsRepo {
     return row?.m ?? null;
   }
 
+  /** Every stored mention document, oldest first, one at a time (embedded store only; `yuqing backtest --from-store`). */
+  *documents(): Generator<unknown> {
+    for (const row of this.db.prepare<[], { doc: string }>('SELECT doc FROM mentions ORDER BY published_ms, id').iterate()) yield JSON.parse(row.doc) as unknown;
+  }
+
   /** Stored mention documents, newest first (embedded store only). */
   recentMentions(limit: number): ScoredMention[] {
     return this.db
