@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { builtinRegistry } from '../connectors/builtin';
 import { UsageError, YuqingError } from '../core/errors';
 import { connectorsTestCommand } from './commands/connectors-test';
-import { alertsAckCommand, alertsListCommand, alertsShowCommand } from './commands/alerts';
+import { alertsAckCommand, alertsKpiCommand, alertsListCommand, alertsShowCommand } from './commands/alerts';
+import { backtestCommand, type BacktestCommandOptions } from './commands/backtest';
+import { backtestSeriesCommand, type BacktestSeriesOptions } from './commands/backtest-series';
 import { demoCommand } from './commands/demo';
 import { esSetupCommand } from './commands/es-setup';
 import { explainCommand, type ExplainOptions } from './commands/explain';
@@ -87,6 +89,46 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .action((id: string, opts: { by: string; note?: string }) => {
       const project = loadProjectOrReport(config(), out);
       code = project ? alertsAckCommand(project, id, opts.by, opts.note, out) : 1;
+    });
+  alerts
+    .command('kpi')
+    .description('回應 KPI：確認與解除所需時間、期限內比例 (response KPIs)')
+    .option('--days <n>', '最近幾天 (last N days)', '30')
+    .option('--json', '輸出 JSON (JSON output)')
+    .action((opts: { days: string; json?: boolean }) => {
+      const days = Number(opts.days);
+      if (!Number.isInteger(days) || days < 1) throw new UsageError(`--days 必須是正整數 (got ${opts.days})`);
+      const project = loadProjectOrReport(config(), out);
+      code = project ? alertsKpiCommand(project, days, Boolean(opts.json), out) : 1;
+    });
+
+  program
+    .command('backtest')
+    .description('以歷史提及回測規則檔：列出會發出的警示（時間與等級） (replay history through a rule file)')
+    .requiredOption('--rules <file>', '要測試的規則檔 (rule file)')
+    .option('--mentions <file>', '提及 NDJSON（每行一則：publishedAt、title／body…） (mentions, NDJSON)')
+    .option('--from-store', '改用 --config 專案 SQLite 中保存的提及 (use the mentions the daemon stored)')
+    .option('--from <iso>', '回測起點（預設：第一則提及） (start)')
+    .option('--to <iso>', '回測終點（預設：最後一則提及加冷卻期） (end)')
+    .option('--step <duration>', '評估間隔，例如 1m（預設：規則的 bucket） (evaluation step)')
+    .option('--lexicon <file>', '情緒詞典檔 (sentiment lexicon file)')
+    .option('--time-zone <tz>', '時區（預設：主設定檔，否則 Asia/Taipei） (time zone)')
+    .option('--json', '輸出 JSON (JSON output)')
+    .action(async (opts: BacktestCommandOptions) => {
+      code = await backtestCommand(config(), opts, out);
+    });
+  program
+    .command('backtest-series <file>')
+    .description('對一般時間序列（CSV：timestamp,value）逐列計算 anomaly_score 與 alert，只用當列與之前的資料 (online anomaly scores for a series)')
+    .option('--out <file>', '寫入檔案而非標準輸出 (output file)')
+    .option('--baseline <duration>', '基準期（預設 14d） (baseline period)')
+    .option('--warmup-points <n>', '開始評分前需要的列數（預設 24） (rows before scoring)')
+    .option('--threshold <score>', '達到此分數即 alert=1（預設 0.997） (alert threshold)')
+    .option('--min-value <n>', '數值至少為此才 alert (minimum value to alert)')
+    .option('--seasonality <mode>', 'auto（預設，依時段／星期）或 off (time-of-day awareness)')
+    .option('--time-zone <tz>', '沒有時區的時間所用的時區（預設 Asia/Taipei） (time zone)')
+    .action(async (file: string, opts: BacktestSeriesOptions) => {
+      code = await backtestSeriesCommand(file, opts, out);
     });
 
   const es = program.command('es').description('Elasticsearch 提及索引 (the mention index)');
