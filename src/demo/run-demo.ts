@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AlertRecord } from '../alerts/types';
+import { EVENT_LABEL } from '../alerts/render/vocabulary';
+import { alertKind, type AlertRecord } from '../alerts/types';
 import { LEXICON_FILE, loadRuleFile, type LoadedConnector, type Project } from '../config/load';
 import { mainConfigSchema } from '../config/main-schema';
 import { connectorFileSchema } from '../config/connector-schema';
@@ -89,7 +90,6 @@ function demoProject(feeds: DemoFeedServer, smtpPort: number, webhookUrl: string
   };
 }
 
-const EVENT_ZH: Record<string, string> = { opened: '新警示', upgraded: '升級', downgraded: '降級', resolved: '解除', acknowledged: '確認' };
 
 /**
  * `yuqing demo`: the bundled scenario, end to end on an accelerated clock. A loopback feed server
@@ -139,7 +139,12 @@ export async function runDemo(out: Output, options: DemoOptions = {}): Promise<D
       stored += n;
       for (const p of r.polls) if (!p.ok) out.out(`  ✘ ${formatLocal(t, TZ)} ${p.connector} 抓取失敗：[${p.code}] ${p.message}`);
       for (const det of r.detections) {
-        for (const e of det.events) out.out(`  ⚑ ${formatLocal(e.at, TZ)} ${det.alert?.ruleName ?? det.ruleId}：${EVENT_ZH[e.type] ?? e.type} ${e.toLevel ?? det.alert?.level ?? ''}（${det.graded?.condition ?? '條件不再成立'}）`);
+        for (const e of det.events) {
+          // Red-clock events are about time, not a condition: say who was told instead.
+          const why = e.type === 'escalated' || e.type === 'reminder' ? `通知 ${e.recipients.join('、')}` : (det.graded?.condition ?? '條件不再成立');
+          const what = det.kind === 'hotspot' ? '週報熱點' : (det.alert?.ruleName ?? det.ruleId);
+          out.out(`  ⚑ ${formatLocal(e.at, TZ)} ${what}：${EVENT_LABEL[e.type]} ${e.toLevel ?? det.alert?.level ?? ''}（${why}）`);
+        }
       }
     }
     printDay();
@@ -190,19 +195,30 @@ function printLeadView(out: Output, emails: Array<{ subject: string | undefined;
 
 function verify(scenario: DemoScenario, alerts: AlertRecord[], outbox: { pending: number; sent: number; failed: number }, emails: number, receiver: WebhookReceiver, stored: number, app: App): DemoCheck[] {
   const { expect } = scenario;
-  const alert = alerts[0];
+  const crises = alerts.filter((a) => alertKind(a) === 'crisis');
+  const alert = crises[0];
   const events = alert ? app.store.alerts.events(alert.id) : [];
+  const hotspot = alerts.find((a) => a.hotspot?.topic === expect.hotspotTopic);
+  const escalation = events.find((e) => e.type === 'escalated');
   // Opened and upgraded events carry the level they moved to.
   const peakAt = events.find((e) => e.toLevel === expect.peakLevel)?.at;
   const minutes = (ms: number | undefined): string => (ms === undefined ? '—' : `${Math.round((ms - scenario.flareStartMs) / MINUTE)} 分鐘`);
   const keys = receiver.deliveries.map((d) => String(d.headers['webhook-id']));
   return [
-    { ok: alerts.length === 1, text: `只有一則警示（實際 ${alerts.length} 則）：平時的好評、客訴與徵才貼文都沒有誤報` },
+    { ok: crises.length === 1, text: `只有一則危機警示（實際 ${crises.length} 則）：平時的好評、客訴與徵才貼文都沒有誤報` },
     { ok: alert?.ruleId === expect.ruleId, text: `警示屬於規則 ${expect.ruleId}` },
     { ok: alert !== undefined && alert.openedAt >= scenario.flareStartMs, text: '危機開始前沒有任何警示' },
     { ok: alert !== undefined && alert.openedAt - scenario.flareStartMs <= expect.maxMinutesToFirstAlert * MINUTE, text: `第一則爆料後 ${expect.maxMinutesToFirstAlert} 分鐘內發出警示（實際 ${minutes(alert?.openedAt)}）` },
     { ok: alert?.peakLevel === expect.peakLevel && peakAt !== undefined && peakAt - scenario.flareStartMs <= expect.maxMinutesToPeak * MINUTE, text: `最高等級為 ${expect.peakLevel}，於 ${expect.maxMinutesToPeak} 分鐘內升到（實際 ${alert?.peakLevel ?? '—'}，${minutes(peakAt)}）` },
     { ok: alert?.status === 'resolved', text: '聲量回落後警示自動解除' },
+    {
+      ok: escalation !== undefined && alert !== undefined && escalation.at === alert.respondBy && escalation.recipients.includes(expect.escalateTo),
+      text: `回應期限前無人確認，於期限當下升級通報 ${expect.escalateTo}（實際 ${escalation ? formatLocal(escalation.at, TZ) : '—'}）`,
+    },
+    {
+      ok: hotspot !== undefined && hotspot.openedAt >= scenario.flareStartMs && alerts.every((a) => alertKind(a) !== 'hotspot' || a.openedAt >= scenario.flareStartMs),
+      text: `同一週「${expect.hotspotTopic}」超過 5 則，開一則週報熱點檢討（實際 ${hotspot ? `${hotspot.hotspot!.count} 則，${formatLocal(hotspot.openedAt, TZ)}` : '沒有'}）`,
+    },
     { ok: stored > 0 && outbox.pending === 0 && outbox.failed === 0, text: `所有通知皆已送達（已送 ${outbox.sent}，待送 ${outbox.pending}，失敗 ${outbox.failed}）` },
     { ok: emails > 0 && emails + receiver.deliveries.length === outbox.sent, text: `Email ${emails} 封 + webhook ${receiver.deliveries.length} 則 = 寄送佇列中的 ${outbox.sent} 筆` },
     { ok: receiver.rejected.length === 0 && new Set(keys).size === keys.length, text: 'Webhook 簽章全數有效，每則的 idempotency key 都不重複' },

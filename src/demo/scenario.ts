@@ -27,8 +27,12 @@ export interface DemoScenario {
   flareStartMs: number;
   endMs: number;
   items: DemoItem[];
-  /** What the demo must see: exactly one alert, for this rule, peaking at this level. */
-  expect: { ruleId: string; peakLevel: 'L3'; maxMinutesToFirstAlert: number; maxMinutesToPeak: number };
+  /**
+   * What the demo must see: exactly one crisis alert, for this rule, peaking at this level; nobody
+   * acknowledges, so it escalates to `escalateTo` at its respond deadline; and the flare makes its
+   * topic this week's hot-spot.
+   */
+  expect: { ruleId: string; peakLevel: 'L3'; maxMinutesToFirstAlert: number; maxMinutesToPeak: number; escalateTo: string; hotspotTopic: string };
 }
 
 const HOUR = 3_600_000;
@@ -128,6 +132,6 @@ export function buildScenario(startMs: number = Date.UTC(2026, 2, 1, 16, 0, 0) /
     flareStartMs,
     endMs: startMs + 15 * DAY + 8 * HOUR,
     items,
-    expect: { ruleId: 'example-clinic', peakLevel: 'L3', maxMinutesToFirstAlert: 20, maxMinutesToPeak: 120 },
+    expect: { ruleId: 'example-clinic', peakLevel: 'L3', maxMinutesToFirstAlert: 20, maxMinutesToPeak: 120, escalateTo: 'director', hotspotTopic: 'dispute' },
   };
 }
