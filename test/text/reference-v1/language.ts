@@ -1,0 +1,93 @@
+// Frozen copy of src/text/language.ts as of commit 644d37b, before the throughput work:
+// the reference that test/text/scorer-equivalence.test.ts compares the current code with. Do not edit.
+import type { Lang } from '../../../src/core/types';
+
+/**
+ * Language by character classes: cheap enough for every mention, and robust on the mixed text
+ * Taiwanese posts are made of (a Chinese sentence with an English brand name is Chinese).
+ */
+
+/** Only the first this-many UTF-16 units are inspected: the opening says enough, and cost stays bounded. */
+export const LANG_SAMPLE_CHARS = 4_000;
+
+// Links and addresses are Latin letters that say nothing about the writer's language. Both
+// patterns are anchored on a literal (`http`, `www.`, `@`) and use ASCII-only classes, so they stay
+// linear on Chinese text, which has long runs without spaces (`\S+@` backtracks quadratically).
+const LINKS = /(?:https?:\/\/|www\.)[\x21-\x7e]+|[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
+
+/**
+ * `zh` when Han characters dominate, `en` when mostly plain (ASCII) Latin-letter words do,
+ * `other` otherwise (Japanese/Korean — kana or hangul present in quantity —, other scripts,
+ * accented Latin languages, or no letters at all).
+ *
+ * One Latin word weighs as much as two Han characters, so 「範例診所 Example Clinic 很棒」 is
+ * `zh` and an English review quoting 「範例診所」 is `en`. URLs and e-mail addresses are ignored.
+ */
+export function detectLang(text: string): Lang {
+  const head = text.length > LANG_SAMPLE_CHARS ? text.slice(0, LANG_SAMPLE_CHARS) : text;
+  // Most posts have no link or address: skip the regular expression for them.
+  const sample = head.includes('@') || head.includes('://') || head.includes('www.') ? head.replace(LINKS, ' ') : head;
+  let han = 0;
+  let kanaHangul = 0;
+  let latinWords = 0;
+  let latinLetters = 0;
+  let accented = 0;
+  let otherLetters = 0;
+  let inLatinWord = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    // Full-width Latin (ＡＢＣ) counts as Latin: the text has not been normalised yet.
+    const asciiLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
+    const accentedLetter = c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7;
+    if (asciiLetter || accentedLetter) {
+      latinLetters++;
+      if (accentedLetter) accented++;
+      if (!inLatinWord) latinWords++;
+      inLatinWord = true;
+      continue;
+    }
+    // An apostrophe inside a word (don't) does not end it.
+    if (!(inLatinWord && c === 0x27)) inLatinWord = false;
+    if (isHan(c)) han++;
+    else if (isKanaOrHangul(c)) kanaHangul++;
+    else if (c >= 0x370 && isOtherLetter(sample, i, c)) otherLetters++;
+  }
+  const cjk = han + kanaHangul;
+  // Japanese and Korean text carries Han characters too; a real share of kana/hangul tells them apart.
+  if (kanaHangul >= 2 && kanaHangul * 5 >= cjk) return 'other';
+  const zhScore = han;
+  const enScore = latinWords * 2;
+  if (han > 0 && zhScore >= enScore && zhScore >= otherLetters) return 'zh';
+  if (latinWords > 0 && enScore >= otherLetters && accented * 20 <= latinLetters) return 'en';
+  return 'other';
+}
+
+function isHan(c: number): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    // High surrogate of CJK Extension B–F (U+20000–U+2FFFF): count the pair once.
+    (c >= 0xd840 && c <= 0xd87f)
+  );
+}
+
+function isKanaOrHangul(c: number): boolean {
+  return (
+    (c >= 0x3040 && c <= 0x30ff) ||
+    (c >= 0x31f0 && c <= 0x31ff) ||
+    (c >= 0xff66 && c <= 0xff9f) ||
+    (c >= 0xac00 && c <= 0xd7af) ||
+    (c >= 0x1100 && c <= 0x11ff) ||
+    (c >= 0x3130 && c <= 0x318f)
+  );
+}
+
+const LETTER = /\p{L}/u;
+
+function isOtherLetter(s: string, i: number, c: number): boolean {
+  // CJK punctuation, full-width forms and symbols are not letters of another script.
+  if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)) return false;
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  return LETTER.test(s[i]!);
+}

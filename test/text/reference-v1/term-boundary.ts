@@ -1,0 +1,21 @@
+// Frozen copy of src/text/term-boundary.ts as of commit 644d37b, before the throughput work:
+// the reference that test/text/scorer-equivalence.test.ts compares the current code with. Do not edit.
+/**
+ * Word boundaries for Latin-script terms. Chinese has no spaces, so CJK terms match as plain
+ * substrings; a Latin term must not match inside a longer word ("ace" in "place", "101" in "1010").
+ */
+
+function isWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
+}
+
+/**
+ * Whether the occurrence `text.slice(start, end)` stands on word boundaries where it needs to:
+ * if it begins (ends) with a Latin letter or digit, the character before (after) it must not be
+ * one. Occurrences starting and ending with CJK characters or punctuation always qualify.
+ */
+export function hasTermBoundaries(text: string, start: number, end: number): boolean {
+  if (start > 0 && isWordChar(text.charCodeAt(start)) && isWordChar(text.charCodeAt(start - 1))) return false;
+  if (end < text.length && isWordChar(text.charCodeAt(end - 1)) && isWordChar(text.charCodeAt(end))) return false;
+  return true;
+}
