@@ -32,7 +32,7 @@ export type WebhookEventName = `alert.${AlertEventType}`;
  * ```
  */
 export interface WebhookPayload {
-  /** `alert.opened` | `alert.upgraded` | `alert.downgraded` | `alert.resolved` | `alert.acknowledged`. */
+  /** `alert.opened` | `alert.upgraded` | `alert.downgraded` | `alert.resolved` | `alert.acknowledged` | `alert.escalated` | `alert.reminder`. */
   type: WebhookEventName;
   /** When the event happened (not when this delivery was attempted; that is the `webhook-timestamp` header). */
   timestamp: string;
@@ -86,6 +86,10 @@ export interface WebhookAlert {
     baseline: number;
     /** mentions / baseline (0 while warming up). */
     spikeRatio: number;
+    /** Standard deviations above the baseline (0 while warming up or below minCount). */
+    zScore: number;
+    /** Latest bucket minus the one before it (0 below minCount). */
+    velocity: number;
     pValue: number;
     /** False while the baseline is still being built. */
     warm: boolean;
@@ -173,6 +177,9 @@ export function renderWebhookPayload(notice: AlertNotice): WebhookPayload {
           mentions: alert.signal.mentions,
           baseline: alert.signal.baseline,
           spikeRatio: alert.signal.spikeRatio,
+          // Absent in alerts recorded before these existed.
+          zScore: alert.signal.zScore ?? 0,
+          velocity: alert.signal.velocity ?? 0,
           pValue: alert.signal.pValue,
           warm: alert.signal.warm,
           negative: alert.signal.negative,
