@@ -1,5 +1,5 @@
 import type { CrisisLevel, RiskLevel, SentimentLabel } from '../../core/types';
-import type { AlertEventType, AlertNotice, AlertStatus } from '../types';
+import { alertKey, alertKind, type AlertEventType, type AlertKind, type AlertNotice, type AlertStatus } from '../types';
 import { buildAlertFacts } from './alert-facts';
 import { oneLine } from './format';
 import { httpUrlOrUndefined } from './html-escape';
@@ -60,6 +60,16 @@ export interface WebhookPayload {
 /** The alert as a receiver needs it. */
 export interface WebhookAlert {
   id: string;
+  /** `crisis`, `hotspot` (weekly review) or `source` (a source failing or silent). */
+  kind: AlertKind;
+  /** The series: the rule id, `hotspot:<rule>:<topic>` or `source:<connector>`. */
+  key: string;
+  /** A hot-spot's topic and counts, else null. */
+  hotspot: { topic: string; weekStart: string; count: number; moreThan: number } | null;
+  /** A source alert's connector and problem, else null. */
+  source: { connector: string; problem: 'failing' | 'blocked' | 'silent'; since: string; consecutiveFailures: number; lastErrorCode: string | null } | null;
+  /** When it was escalated (nobody acknowledged in time), else null. */
+  escalatedAt: string | null;
   ruleId: string;
   ruleName: string;
   /** First 12 hex of the sha256 of the rule file that graded it. */
@@ -157,6 +167,13 @@ export function renderWebhookPayload(notice: AlertNotice): WebhookPayload {
       summary: { subject: facts.subject, headline: facts.headline, action: facts.event.action },
       alert: {
         id: alert.id,
+        kind: alertKind(alert),
+        key: alertKey(alert),
+        hotspot: alert.hotspot ? { topic: alert.hotspot.topic, weekStart: iso(alert.hotspot.weekStartMs), count: alert.hotspot.count, moreThan: alert.hotspot.moreThan } : null,
+        source: alert.source
+          ? { connector: alert.source.connector, problem: alert.source.problem, since: iso(alert.source.sinceMs), consecutiveFailures: alert.source.consecutiveFailures, lastErrorCode: alert.source.lastErrorCode }
+          : null,
+        escalatedAt: opt(alert.escalatedAt),
         ruleId: alert.ruleId,
         ruleName: alert.ruleName,
         ruleVersion: alert.ruleVersion,
