@@ -2,6 +2,7 @@ import { buildAlertFacts } from '../../src/alerts/render/alert-facts';
 import { chatSummary, renderChatText } from '../../src/alerts/render/chat-text';
 import { describeCondition } from '../../src/alerts/render/condition-words';
 import { renderEmail } from '../../src/alerts/render/email';
+import { renderWebhookPayload } from '../../src/alerts/render/webhook-payload';
 import { EVENT_AT, makeEvidence, makeNotice } from '../helpers/alert-fixtures';
 
 const MIN = 60_000;
@@ -36,6 +37,12 @@ describe('what a weekly hot-spot says', () => {
     expect(mail.text).toContain('本週（2025-11-17 起）「醫療糾紛」提及 7 則，超過門檻 5 則');
     expect(mail.text).toContain('請安排小組檢討');
     expect(mail.text).toContain('條件：主題「醫療糾紛」提及數 ＞ 5');
+  });
+
+  it('tells webhook receivers the kind, the series and the hot-spot’s numbers; a crisis has null there', () => {
+    const p = renderWebhookPayload(n);
+    expect(p.data.alert).toMatchObject({ kind: 'hotspot', key: 'hotspot:example-clinic:dispute', hotspot: { topic: 'dispute', count: 7, moreThan: 5, weekStart: new Date(weekStartMs).toISOString() }, source: null, escalatedAt: null });
+    expect(renderWebhookPayload(makeNotice()).data.alert).toMatchObject({ kind: 'crisis', key: 'example-clinic', hotspot: null, source: null });
   });
 });
 
