@@ -22,17 +22,26 @@ export type AcVisitor = (patternId: number, start: number, end: number) => void;
 
 /** An immutable automaton over a fixed set of patterns. */
 export class AhoCorasick {
-  // Goto function: per state, code unit → next state. Maps keep memory proportional to the
-  // trie, which matters with a CJK alphabet of tens of thousands of code units.
-  private readonly next: Map<number, number>[] = [new Map()];
-  private readonly fail: number[] = [0];
-  // Patterns ending exactly at a state (indices into ids/lengths).
-  private readonly own: number[][] = [[]];
+  // Goto function in flat arrays: the children of state `x` are childCode/childNode[childStart[x]
+  // .. childStart[x + 1]), sorted by code unit. Memory stays proportional to the trie (a CJK
+  // alphabet has tens of thousands of code units), and a lookup is a short scan of numbers rather
+  // than a hash of a Map per state.
+  private readonly childStart: Int32Array;
+  private readonly childCode: Uint16Array;
+  private readonly childNode: Int32Array;
+  private readonly fail: Int32Array;
+  // Patterns ending exactly at a state: ownIndex[ownStart[x] .. ownStart[x + 1]) (indices into
+  // ids/lengths).
+  private readonly ownStart: Int32Array;
+  private readonly ownIndex: Int32Array;
   // Nearest state on the failure chain with its own patterns (-1: none): walking these finds the
   // shorter patterns that end at the same place without visiting every failure state.
-  private readonly dict: number[] = [-1];
-  private readonly ids: number[] = [];
-  private readonly lengths: number[] = [];
+  private readonly dict: Int32Array;
+  // First state to report from when the automaton is in a state: itself if it has patterns, else
+  // its dict link (-1: nothing ends here), so most states cost one comparison.
+  private readonly report: Int32Array;
+  private readonly ids: Int32Array;
+  private readonly lengths: Int32Array;
   // The root's transitions in a flat table (-1: none). Most characters of a text lead back to the
   // root, so this one lookup is the hot path of every scan.
   private readonly rootNext = new Int32Array(0x10000).fill(-1);
@@ -43,28 +52,64 @@ export class AhoCorasick {
    *   a programming error: callers validate user terms before building.
    */
   constructor(patterns: Iterable<AcPattern>) {
+    // Built with a Map per state, then frozen into the flat arrays above.
+    const next: Map<number, number>[] = [new Map()];
+    const own: number[][] = [[]];
+    const ids: number[] = [];
+    const lengths: number[] = [];
     for (const p of patterns) {
       if (p.text.length === 0) throw new RangeError(`Aho–Corasick: pattern ${p.id} is empty`);
       let state = 0;
       for (let i = 0; i < p.text.length; i++) {
         const c = p.text.charCodeAt(i);
-        let to = this.next[state]!.get(c);
+        let to = next[state]!.get(c);
         if (to === undefined) {
-          to = this.next.length;
-          this.next.push(new Map());
-          this.fail.push(0);
-          this.own.push([]);
-          this.dict.push(-1);
-          this.next[state]!.set(c, to);
+          to = next.length;
+          next.push(new Map());
+          own.push([]);
+          next[state]!.set(c, to);
         }
         state = to;
       }
-      this.own[state]!.push(this.ids.length);
-      this.ids.push(p.id);
-      this.lengths.push(p.text.length);
+      own[state]!.push(ids.length);
+      ids.push(p.id);
+      lengths.push(p.text.length);
     }
+    const states = next.length;
+    this.ids = Int32Array.from(ids);
+    this.lengths = Int32Array.from(lengths);
+
+    let edges = 0;
+    for (const m of next) edges += m.size;
+    this.childStart = new Int32Array(states + 1);
+    this.childCode = new Uint16Array(edges);
+    this.childNode = new Int32Array(edges);
+    let at = 0;
+    for (let x = 0; x < states; x++) {
+      this.childStart[x] = at;
+      for (const [c, child] of [...next[x]!].sort((p, q) => p[0] - q[0])) {
+        this.childCode[at] = c;
+        this.childNode[at] = child;
+        at++;
+      }
+    }
+    this.childStart[states] = at;
+    for (const [c, child] of next[0]!) this.rootNext[c] = child;
+
+    this.ownStart = new Int32Array(states + 1);
+    this.ownIndex = new Int32Array(ids.length);
+    at = 0;
+    for (let x = 0; x < states; x++) {
+      this.ownStart[x] = at;
+      for (const p of own[x]!) this.ownIndex[at++] = p;
+    }
+    this.ownStart[states] = at;
+
+    this.fail = new Int32Array(states);
+    this.dict = new Int32Array(states).fill(-1);
     this.linkFailures();
-    for (const [c, child] of this.next[0]!) this.rootNext[c] = child;
+    this.report = new Int32Array(states);
+    for (let x = 0; x < states; x++) this.report[x] = this.ownStart[x + 1]! > this.ownStart[x]! ? x : this.dict[x]!;
   }
 
   /** Number of patterns the automaton was built from. */
@@ -84,40 +129,79 @@ export class AhoCorasick {
 
   /** Like {@link findAll} without building an array: `visit` is called per occurrence, in the same order. */
   scan(text: string, visit: AcVisitor): void {
-    const { next, fail, own, dict, ids, lengths, rootNext } = this;
+    const { fail, ownStart, ownIndex, dict, report, ids, lengths, rootNext } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let to = state === 0 ? rootNext[c]! : (next[state]!.get(c) ?? -1);
-      while (to < 0 && state !== 0) {
-        state = fail[state]!;
-        to = state === 0 ? rootNext[c]! : (next[state]!.get(c) ?? -1);
+      if (state === 0) {
+        state = rootNext[c]!;
+        if (state < 0) {
+          state = 0;
+          continue;
+        }
+      } else {
+        let to = this.child(state, c);
+        while (to < 0) {
+          state = fail[state]!;
+          if (state === 0) {
+            to = rootNext[c]!;
+            break;
+          }
+          to = this.child(state, c);
+        }
+        state = to < 0 ? 0 : to;
+        if (state === 0) continue;
       }
-      state = to < 0 ? 0 : to;
-      if (state === 0) continue;
       const end = i + 1;
-      for (let s = own[state]!.length > 0 ? state : dict[state]!; s !== -1; s = dict[s]!) {
-        for (const p of own[s]!) visit(ids[p]!, end - lengths[p]!, end);
+      for (let s = report[state]!; s !== -1; s = dict[s]!) {
+        for (let k = ownStart[s]!; k < ownStart[s + 1]!; k++) {
+          const p = ownIndex[k]!;
+          visit(ids[p]!, end - lengths[p]!, end);
+        }
       }
     }
   }
 
+  /** The child of non-root `state` along `c`, or -1. */
+  private child(state: number, c: number): number {
+    const codes = this.childCode;
+    let lo = this.childStart[state]!;
+    let hi = this.childStart[state + 1]!;
+    // Most states have a child or two: scan those; search the wide ones.
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) if (codes[lo] === c) return this.childNode[lo]!;
+      return -1;
+    }
+    hi--;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = codes[mid]!;
+      if (v === c) return this.childNode[mid]!;
+      if (v < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   // Breadth-first, so a state's failure target (always shallower) is final before it is used.
   private linkFailures(): void {
+    const { childStart, childCode, childNode, fail, dict, ownStart } = this;
     const queue: number[] = [];
-    for (const child of this.next[0]!.values()) queue.push(child);
+    for (let k = childStart[0]!; k < childStart[1]!; k++) queue.push(childNode[k]!);
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head]!;
-      for (const [c, child] of this.next[state]!) {
-        let f = this.fail[state]!;
-        let to = this.next[f]!.get(c);
-        while (to === undefined && f !== 0) {
-          f = this.fail[f]!;
-          to = this.next[f]!.get(c);
+      for (let k = childStart[state]!; k < childStart[state + 1]!; k++) {
+        const c = childCode[k]!;
+        const child = childNode[k]!;
+        let f = fail[state]!;
+        let to = f === 0 ? this.rootNext[c]! : this.child(f, c);
+        while (to < 0 && f !== 0) {
+          f = fail[f]!;
+          to = f === 0 ? this.rootNext[c]! : this.child(f, c);
         }
-        const target = to ?? 0;
-        this.fail[child] = target;
-        this.dict[child] = this.own[target]!.length > 0 ? target : this.dict[target]!;
+        const target = to < 0 ? 0 : to;
+        fail[child] = target;
+        dict[child] = ownStart[target + 1]! > ownStart[target]! ? target : dict[target]!;
         queue.push(child);
       }
     }
