@@ -44,29 +44,59 @@ export function labelFor(score: number, neutralBand: number): SentimentLabel {
 
 /** Collects contributions, summing repeats of the same word with the same note (first-seen order). */
 export class ContributionList {
-  private readonly byKey = new Map<string, SentimentContribution>();
+  private readonly items: SentimentContribution[] = [];
+  // Per item, its note ('' for none: no note and an empty note are the same contribution) and
+  // the next item with the same term (-1: none); the first item of each term is in `first`.
+  // Looking a word up by its term (a string whose hash V8 keeps) spares building a term + note
+  // key string for every word of every text.
+  private readonly notes: string[] = [];
+  private readonly sameTerm: number[] = [];
+  private readonly first = new Map<string, number>();
 
   add(term: string, weight: number, note: string | undefined): void {
-    const key = `${term}\u0000${note ?? ''}`;
-    const existing = this.byKey.get(key);
-    if (existing) existing.weight += weight;
-    else this.byKey.set(key, note === undefined ? { term, weight } : { term, weight, note });
+    const wanted = note ?? '';
+    let i = this.first.get(term);
+    let last = -1;
+    while (i !== undefined && i >= 0) {
+      if (this.notes[i] === wanted) {
+        this.items[i]!.weight += weight;
+        return;
+      }
+      last = i;
+      i = this.sameTerm[i]!;
+    }
+    const at = this.items.length;
+    this.items.push(note === undefined ? { term, weight } : { term, weight, note });
+    this.notes.push(wanted);
+    this.sameTerm.push(-1);
+    if (last >= 0) this.sameTerm[last] = at;
+    else this.first.set(term, at);
   }
 
   /** Sum of all weights. */
   total(): number {
     let sum = 0;
-    for (const c of this.byKey.values()) sum += c.weight;
+    for (const c of this.items) sum += c.weight;
     return sum;
   }
 
   toArray(): SentimentContribution[] {
-    return [...this.byKey.values()].map((c) => ({ ...c, weight: Math.round(c.weight * 1000) / 1000 }));
+    return this.items.map((c) => (c.note === undefined ? { term: c.term, weight: roundedWeight(c.weight) } : { term: c.term, weight: roundedWeight(c.weight), note: c.note }));
   }
+}
+
+/** A weight as shown: rounded to 3 decimals. */
+export function roundedWeight(weight: number): number {
+  return Math.round(weight * 1000) / 1000;
 }
 
 /** Build the result object (one shape for every scorer). */
 export function sentimentResult(method: string, contributions: ContributionList, scale: number, neutralBand: number): Sentiment {
-  const score = squash(contributions.total(), scale);
-  return { score, label: labelFor(score, neutralBand), method, contributions: contributions.toArray() };
+  return sentimentOf(method, contributions.total(), contributions.toArray(), scale, neutralBand);
+}
+
+/** Build the result object from the raw sum of the weights and the (rounded) contributions. */
+export function sentimentOf(method: string, total: number, contributions: SentimentContribution[], scale: number, neutralBand: number): Sentiment {
+  const score = squash(total, scale);
+  return { score, label: labelFor(score, neutralBand), method, contributions };
 }

@@ -1,7 +1,7 @@
-import type { Sentiment } from '../core/types';
+import type { Sentiment, SentimentContribution } from '../core/types';
 import type { Lexicon } from './lexicon';
 import { normalizeForMatch } from './normalize';
-import { ContributionList, sentimentResult, type ExtraSentimentTerm, type SentimentScorer } from './sentiment-common';
+import { roundedWeight, sentimentOf, type ExtraSentimentTerm, type SentimentScorer } from './sentiment-common';
 import { TermIndexBuilder, type Occurrences } from './term-index';
 
 /**
@@ -45,6 +45,25 @@ type Kind = typeof SENTIMENT | typeof NEUTRAL | typeof NEGATOR | typeof INTENSIF
 
 const MAX_MULTIPLIER = 3;
 
+/**
+ * Something that can contribute to a text's sentiment — a sentiment word of the lexicon, a rule's
+ * extra word, a rhetorical marker accusing on its own — as a text refers to it: one object per
+ * lexicon entry or rule word, shared by all its occurrences, so scoring allocates nothing per
+ * occurrence.
+ */
+interface WordInfo {
+  /** Dense number (per scorer), indexing the per-text contribution slots. */
+  id: number;
+  /** Signed weight; undefined for a neutral (masking) word. */
+  weight: number | undefined;
+  /** As written (shown in contributions). */
+  term: string;
+  /** Why the word counts, for a rule's extra word (`規則 <id> 加詞`). */
+  note: string | undefined;
+  /** Joined notes by note code (see noteFor), filled on first use. */
+  notes: (string | undefined)[];
+}
+
 interface Entry {
   kind: Kind;
   /** Spelling in the lexicon file (shown in contributions). */
@@ -54,25 +73,9 @@ interface Entry {
   /** Factor of an intensifier. */
   multiplier: number;
   /** Rule words with this normalised form, in construction order. */
-  extras: { group: string; weight: number; written: string }[];
-}
-
-interface Span {
-  start: number;
-  end: number;
-  /** Undefined for a neutral (masking) word. */
-  weight?: number;
-  term: string;
-  note?: string;
-}
-
-interface Marker {
-  start: number;
-  end: number;
-  kind: Kind;
-  multiplier: number;
-  /** As written in the lexicon. */
-  term: string;
+  extras: { group: string; info: WordInfo }[];
+  /** The entry as a word (sentiment and neutral kinds) or, for a rhetorical marker, as the accusation it makes alone. */
+  info: WordInfo | undefined;
 }
 
 // Clause punctuation (half-width forms included: NFKC has already folded the full-width ones).
@@ -102,6 +105,8 @@ export interface ZhSentiment {
 export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentimentTerm[], builder: TermIndexBuilder): ZhSentiment {
   const settings = lexicon.settings;
   const byId = new Map<number, Entry>();
+  let infos = 0;
+  const info = (weight: number | undefined, term: string, note?: string): WordInfo => ({ id: infos++, weight, term, note, notes: [] });
   const put = (written: string, kind: Kind, weight = 0, multiplier = 1): Entry | undefined => {
     const norm = normalizeForMatch(written);
     // A word that normalises to nothing can never occur; the loaders report it.
@@ -109,7 +114,7 @@ export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSenti
     const id = builder.add(norm);
     let e = byId.get(id);
     if (!e) {
-      e = { kind, written, weight, multiplier, extras: [] };
+      e = { kind, written, weight, multiplier, extras: [], info: undefined };
       byId.set(id, e);
     } else if (e.kind === EXTRA_ONLY && kind !== EXTRA_ONLY) {
       Object.assign(e, { kind, written, weight, multiplier });
@@ -126,33 +131,22 @@ export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSenti
   for (const w of lexicon.neutral) put(w, NEUTRAL);
   for (const x of extras) {
     const magnitude = x.weight ?? settings.ruleTermWeight;
-    put(x.term, EXTRA_ONLY)?.extras.push({ group: x.group, weight: x.polarity === 'positive' ? magnitude : -magnitude, written: x.term });
+    put(x.term, EXTRA_ONLY)?.extras.push({ group: x.group, info: info(x.polarity === 'positive' ? magnitude : -magnitude, x.term, `規則 ${x.group} 加詞`) });
   }
   const entries: (Entry | undefined)[] = [];
-  for (const [id, e] of byId) entries[id] = e;
+  for (const [id, e] of byId) {
+    if (e.kind === SENTIMENT) e.info = info(e.weight, e.written);
+    else if (e.kind === NEUTRAL) e.info = info(undefined, e.written);
+    else if (e.kind === RHETORICAL) e.info = info(-settings.rhetoricalWeight, e.written);
+    entries[id] = e;
+  }
+  const work = new Workspace(entries, infos, settings);
 
   return {
     method: ZH_SENTIMENT_METHOD,
     score(text, occ, activeGroups) {
-      const spans: Span[] = [];
-      const markers: Marker[] = [];
-      for (let k = 0; k < occ.length; k++) {
-        const e = entries[occ.term[k]!];
-        if (!e) continue;
-        const start = occ.start[k]!;
-        const end = occ.end[k]!;
-        const extra = activeGroups && activeGroups.size > 0 ? e.extras.find((x) => activeGroups.has(x.group)) : undefined;
-        if (extra) spans.push({ start, end, weight: extra.weight, term: extra.written, note: `規則 ${extra.group} 加詞` });
-        else if (e.kind === SENTIMENT) spans.push({ start, end, weight: e.weight, term: e.written });
-        else if (e.kind === NEUTRAL) spans.push({ start, end, term: e.written });
-        else if (e.kind !== EXTRA_ONLY) markers.push({ start, end, kind: e.kind, multiplier: e.multiplier, term: e.written });
-      }
-      const chosen = leftmostLongest(spans);
-      const words = chosen.filter((w) => w.weight !== undefined);
-      if (words.length === 0 && !markers.some((m) => m.kind === RHETORICAL)) return sentimentResult(ZH_SENTIMENT_METHOD, new ContributionList(), settings.scale, settings.neutralBand);
-      const marks = leftmostLongest(outside(markers, chosen));
-      const sentences = splitSentences(text);
-      return sentimentResult(ZH_SENTIMENT_METHOD, weigh(text, words, marks, markers, sentences, settings), settings.scale, settings.neutralBand);
+      work.score(text, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined);
+      return sentimentOf(ZH_SENTIMENT_METHOD, work.total, work.contributions(), settings.scale, settings.neutralBand);
     },
   };
 }
@@ -165,172 +159,437 @@ export function createZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentim
   return { method: zh.method, score: (text, activeGroups) => zh.score(text, index.scan(text), activeGroups) };
 }
 
-interface Sentence {
-  start: number;
-  /** Exclusive; the terminating punctuation is not inside. */
-  end: number;
-  question: boolean;
+/** A growable list of spans (start, end, payload) in parallel arrays. */
+class SpanList<T> {
+  start: Int32Array = new Int32Array(64);
+  end: Int32Array = new Int32Array(64);
+  readonly item: T[] = [];
+  length = 0;
+
+  push(start: number, end: number, item: T): void {
+    if (this.length === this.start.length) {
+      this.start = grown(this.start);
+      this.end = grown(this.end);
+    }
+    this.start[this.length] = start;
+    this.end[this.length] = end;
+    this.item[this.length] = item;
+    this.length++;
+  }
 }
 
-function weigh(text: string, words: Span[], marks: Marker[], allMarkers: Marker[], sentences: Sentence[], settings: Lexicon['settings']): ContributionList {
-  const { modifierWindowChars, negationFactor, contrastBefore, contrastAfter, questionFactor } = settings;
-  const contributions = new ContributionList();
-  const contrasts = marks.filter((m) => m.kind === CONTRAST);
-  const concessions = marks.filter((m) => m.kind === CONCESSION);
-  // Rhetorical markers may contain a sentiment word (「合理嗎」, 「誰要負責」): both count.
-  const rhetorical = leftmostLongest(allMarkers.filter((m) => m.kind === RHETORICAL));
-  const modifiers = marks.filter((m) => m.kind === NEGATOR || m.kind === INTENSIFIER);
-  let k = 0;
-  for (const w of words) {
-    let negators = 0;
-    let multiplier = 1;
-    for (; k < modifiers.length && modifiers[k]!.end <= w.start; k++) {
-      const m = modifiers[k]!;
-      if (!reaches(text, m.end, w.start, modifierWindowChars)) continue;
-      if (m.kind === NEGATOR) negators++;
-      else multiplier *= m.multiplier;
-    }
-    multiplier = Math.min(multiplier, MAX_MULTIPLIER);
-    const flipped = negators % 2 === 1;
-    const notes: string[] = [];
-    if (flipped) notes.push('否定');
-    else if (negators > 0) notes.push('雙重否定');
-    if (multiplier > 1) notes.push('加強');
-    else if (multiplier < 1) notes.push('減弱');
-    let weight = w.weight! * (flipped ? -negationFactor : 1) * multiplier;
+/** A growable list of numbers. */
+class IntList {
+  at: Int32Array = new Int32Array(64);
+  length = 0;
 
-    const s = sentenceOf(sentences, w.start);
-    const side = contrastSide(w, s, sentences, contrasts, concessions, text);
-    if (side === 'after') {
-      weight *= contrastAfter;
-      notes.push('轉折後加重');
-    } else if (side === 'before') {
-      weight *= contrastBefore;
-      notes.push('轉折前減輕');
-    }
-    const sentence = s >= 0 ? sentences[s]! : undefined;
-    if (sentence?.question) {
-      if (rhetorical.some((m) => m.start >= sentence.start && m.end <= sentence.end)) {
-        // A rhetorical question states the opposite of its praise: 「這樣也叫專業？」. Negative
-        // words keep their weight (and need no note).
-        if (weight > 0) {
-          weight = -weight * negationFactor;
-          notes.push('反問');
-        }
-      } else {
-        weight *= questionFactor;
-        notes.push('疑問');
-      }
-    }
-    if (w.note) notes.push(w.note);
-    contributions.add(w.term, weight, notes.length > 0 ? notes.join('、') : undefined);
+  push(i: number): void {
+    if (this.length === this.at.length) this.at = grown(this.at);
+    this.at[this.length++] = i;
   }
-  // A rhetorical question with no sentiment word still accuses: 「難道病人的時間不是時間嗎？」.
-  for (const sentence of sentences) {
-    if (!sentence.question) continue;
-    const marker = rhetorical.find((m) => m.start >= sentence.start && m.end <= sentence.end);
-    if (!marker || words.some((w) => w.start >= sentence.start && w.end <= sentence.end)) continue;
-    contributions.add(marker.term, -settings.rhetoricalWeight, '反問');
-  }
-  return contributions;
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /**
- * `after` for a word after a contrast marker in its sentence; `before` for one before it (or in
- * the previous sentence when the marker opens the next one) or in a concession clause (雖然…，).
- * After wins when both apply: 「雖然便宜，但是很痛」 weighs 痛 up.
+ * Per-scorer scratch space: every list a text needs, kept between texts (scoring is synchronous),
+ * so a text costs its result objects and little else. The steps are the ones the file comment
+ * lists; spans are indices into the occurrence lists rather than objects.
  */
-function contrastSide(w: Span, s: number, sentences: Sentence[], contrasts: Marker[], concessions: Marker[], text: string): 'after' | 'before' | undefined {
-  if (s < 0) return undefined;
-  const sentence = sentences[s]!;
-  let after = false;
-  let before = false;
-  for (const m of contrasts) {
-    if (m.start >= sentence.start && m.end <= sentence.end) {
-      if (m.end <= w.start) after = true;
-      else if (m.start >= w.end) before = true;
-    } else if (s + 1 < sentences.length) {
-      // A marker opening the next sentence turns this whole sentence into the weaker side.
-      const next = sentences[s + 1]!;
-      if (m.start === next.start) before = true;
+class Workspace {
+  private readonly words = new SpanList<WordInfo>();
+  private readonly markers = new SpanList<Entry>();
+  private readonly wordOrder = new IntList();
+  private readonly markerOrder = new IntList();
+  /** Words and neutral words chosen leftmost-longest (indices into words). */
+  private readonly chosen = new IntList();
+  /** Chosen words that carry a weight. */
+  private readonly weighted = new IntList();
+  // Markers outside the chosen words, chosen leftmost-longest among themselves (indices into
+  // markers), by kind; and the rhetorical markers chosen among all markers (they may overlap
+  // words: 「合理嗎」).
+  private readonly contrasts = new IntList();
+  private readonly concessions = new IntList();
+  private readonly modifiers = new IntList();
+  private readonly rhetorical = new IntList();
+  /** Sentence s is [sentenceStart[s], sentenceEnd[s]) (terminating punctuation outside); question[s] 1 or 0. */
+  private readonly sentenceStart = new IntList();
+  private readonly sentenceEnd = new IntList();
+  private readonly question = new IntList();
+  // Contributions in first-seen order. Within one text a word (WordInfo) and its note code say
+  // exactly what the term and note strings would, so they key the sums: slotStamp/firstSlot find
+  // a word's first slot (stamped with the text's generation, so nothing is cleared between texts),
+  // nextSlot chains its slots with other notes.
+  private readonly slotInfo: WordInfo[] = [];
+  private readonly slotCode = new IntList();
+  private slotWeight = new Float64Array(64);
+  private readonly nextSlot = new IntList();
+  private readonly slotStamp: Int32Array;
+  private readonly firstSlot: Int32Array;
+  private generation = 0;
+  /** Raw sum of the contributions, in first-seen order. */
+  total = 0;
+
+  constructor(
+    private readonly entries: readonly (Entry | undefined)[],
+    infoCount: number,
+    private readonly settings: Lexicon['settings'],
+  ) {
+    this.slotStamp = new Int32Array(infoCount);
+    this.firstSlot = new Int32Array(infoCount);
+  }
+
+  score(text: string, occ: Occurrences, activeGroups: ReadonlySet<string> | undefined): void {
+    const { words, markers, entries } = this;
+    this.generation++;
+    this.slotCode.length = 0;
+    this.nextSlot.length = 0;
+    this.total = 0;
+    words.length = 0;
+    markers.length = 0;
+    let rhetoricalSeen = false;
+    for (let k = 0; k < occ.length; k++) {
+      const e = entries[occ.term[k]!];
+      if (!e) continue;
+      let info: WordInfo | undefined;
+      if (activeGroups !== undefined) {
+        for (const x of e.extras) {
+          if (activeGroups.has(x.group)) {
+            info = x.info;
+            break;
+          }
+        }
+      }
+      if (info !== undefined || e.kind === SENTIMENT || e.kind === NEUTRAL) words.push(occ.start[k]!, occ.end[k]!, info ?? e.info!);
+      else if (e.kind !== EXTRA_ONLY) {
+        markers.push(occ.start[k]!, occ.end[k]!, e);
+        if (e.kind === RHETORICAL) rhetoricalSeen = true;
+      }
+    }
+    sortByStart(words, this.wordOrder);
+    leftmostLongest(words, this.wordOrder, this.chosen);
+    const { chosen, weighted } = this;
+    weighted.length = 0;
+    for (let c = 0; c < chosen.length; c++) if (words.item[chosen.at[c]!]!.weight !== undefined) weighted.push(chosen.at[c]!);
+    if (weighted.length === 0 && !rhetoricalSeen) return;
+    sortByStart(markers, this.markerOrder);
+    this.chooseMarkers();
+    this.splitSentences(text);
+    this.weigh(text);
+    // Summed as the contributions stand, in first-seen order (the order of the additions matters to the last bit).
+    for (let slot = 0; slot < this.slotCode.length; slot++) this.total += this.slotWeight[slot]!;
+  }
+
+  /** The contributions of the last text, rounded, in first-seen order. */
+  contributions(): SentimentContribution[] {
+    const out: SentimentContribution[] = [];
+    for (let slot = 0; slot < this.slotCode.length; slot++) {
+      const info = this.slotInfo[slot]!;
+      const note = noteFor(info, this.slotCode.at[slot]!);
+      const weight = roundedWeight(this.slotWeight[slot]!);
+      out.push(note === undefined ? { term: info.term, weight } : { term: info.term, weight, note });
+    }
+    return out;
+  }
+
+  /** Add `weight` to the contribution of `info` with note `code` (a new one when first seen). */
+  private contribute(info: WordInfo, code: number, weight: number): void {
+    const id = info.id;
+    let slot = this.slotStamp[id] === this.generation ? this.firstSlot[id]! : -1;
+    let last = -1;
+    while (slot >= 0) {
+      if (this.slotCode.at[slot] === code) {
+        this.slotWeight[slot] += weight;
+        return;
+      }
+      last = slot;
+      slot = this.nextSlot.at[slot]!;
+    }
+    slot = this.slotCode.length;
+    this.slotInfo[slot] = info;
+    this.slotCode.push(code);
+    this.nextSlot.push(-1);
+    if (slot === this.slotWeight.length) {
+      const w = new Float64Array(slot * 2);
+      w.set(this.slotWeight);
+      this.slotWeight = w;
+    }
+    this.slotWeight[slot] = weight;
+    if (last >= 0) this.nextSlot.at[last] = slot;
+    else {
+      this.slotStamp[id] = this.generation;
+      this.firstSlot[id] = slot;
     }
   }
-  if (after) return 'after';
-  for (const m of concessions) {
-    if (m.start >= sentence.start && m.end <= w.start && !hasClauseBreak(text, m.end, w.start)) before = true;
+
+  /**
+   * Markers that overlap no chosen word, leftmost-longest among themselves, split by kind; and
+   * the rhetorical markers leftmost-longest among all of them.
+   */
+  private chooseMarkers(): void {
+    const { words, markers, markerOrder, chosen, contrasts, concessions, modifiers, rhetorical } = this;
+    contrasts.length = 0;
+    concessions.length = 0;
+    modifiers.length = 0;
+    rhetorical.length = 0;
+    let j = 0;
+    let covered = 0;
+    let coveredRhetorical = 0;
+    for (let o = 0; o < markerOrder.length; o++) {
+      const m = markerOrder.at[o]!;
+      const start = markers.start[m]!;
+      const end = markers.end[m]!;
+      const kind = markers.item[m]!.kind;
+      if (kind === RHETORICAL && start >= coveredRhetorical) {
+        rhetorical.push(m);
+        coveredRhetorical = end;
+      }
+      while (j < chosen.length && words.end[chosen.at[j]!]! <= start) j++;
+      if (j < chosen.length && words.start[chosen.at[j]!]! < end) continue;
+      if (start < covered) continue;
+      covered = end;
+      if (kind === CONTRAST) contrasts.push(m);
+      else if (kind === CONCESSION) concessions.push(m);
+      else if (kind === NEGATOR || kind === INTENSIFIER) modifiers.push(m);
+    }
   }
-  return before ? 'before' : undefined;
+
+  /** Sentences of a normalised text; a sentence is a question when its closing run has 「?」 or it ends in 嗎/呢. */
+  private splitSentences(text: string): void {
+    const { sentenceStart, sentenceEnd, question } = this;
+    sentenceStart.length = 0;
+    sentenceEnd.length = 0;
+    question.length = 0;
+    const n = text.length;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      if (SENTENCE_END[text.charCodeAt(i)] === 0) continue;
+      // A closing run [i, j).
+      let j = i;
+      let asks = false;
+      while (j < n && SENTENCE_END[text.charCodeAt(j)] === 1) {
+        if (text.charCodeAt(j) === 0x3f) asks = true; // ?
+        j++;
+      }
+      if (i > start) this.addSentence(start, i, asks || endsInQuestionWord(text, i));
+      start = j;
+      i = j - 1;
+    }
+    if (n > start) this.addSentence(start, n, endsInQuestionWord(text, n));
+  }
+
+  private addSentence(start: number, end: number, asks: boolean): void {
+    this.sentenceStart.push(start);
+    this.sentenceEnd.push(end);
+    this.question.push(asks ? 1 : 0);
+  }
+
+  /** The first rhetorical marker (in text order) inside sentence `s`, or -1. */
+  private rhetoricalIn(s: number): number {
+    const { rhetorical, markers } = this;
+    const from = this.sentenceStart.at[s]!;
+    const to = this.sentenceEnd.at[s]!;
+    for (let r = 0; r < rhetorical.length; r++) {
+      const m = rhetorical.at[r]!;
+      if (markers.start[m]! >= from && markers.end[m]! <= to) return m;
+    }
+    return -1;
+  }
+
+  private weigh(text: string): void {
+    const { modifierWindowChars, negationFactor, contrastBefore, contrastAfter, questionFactor } = this.settings;
+    const { words, markers, weighted, modifiers, sentenceStart, sentenceEnd } = this;
+    const sentences = sentenceStart.length;
+    let k = 0;
+    // Words come in text order: the sentence holding each is found by walking forward.
+    let s = 0;
+    for (let x = 0; x < weighted.length; x++) {
+      const w = weighted.at[x]!;
+      const wStart = words.start[w]!;
+      const wEnd = words.end[w]!;
+      const info = words.item[w]!;
+      let negators = 0;
+      let multiplier = 1;
+      for (; k < modifiers.length && markers.end[modifiers.at[k]!]! <= wStart; k++) {
+        const m = modifiers.at[k]!;
+        if (!reaches(text, markers.end[m]!, wStart, modifierWindowChars)) continue;
+        const e = markers.item[m]!;
+        if (e.kind === NEGATOR) negators++;
+        else multiplier *= e.multiplier;
+      }
+      multiplier = Math.min(multiplier, MAX_MULTIPLIER);
+      const flipped = negators % 2 === 1;
+      let code = flipped ? NOTE_NEGATED : negators > 0 ? NOTE_DOUBLE_NEGATED : 0;
+      if (multiplier > 1) code += NOTE_INTENSIFIED;
+      else if (multiplier < 1) code += NOTE_WEAKENED;
+      let weight = info.weight! * (flipped ? -negationFactor : 1) * multiplier;
+
+      while (s < sentences && sentenceEnd.at[s]! <= wStart) s++;
+      // -1 when the word starts in a closing run (between sentences).
+      const sentence = s < sentences && sentenceStart.at[s]! <= wStart ? s : -1;
+      const side = this.contrastSide(wStart, wEnd, sentence, text);
+      if (side === AFTER) {
+        weight *= contrastAfter;
+        code += NOTE_AFTER_CONTRAST;
+      } else if (side === BEFORE) {
+        weight *= contrastBefore;
+        code += NOTE_BEFORE_CONTRAST;
+      }
+      if (sentence >= 0 && this.question.at[sentence] === 1) {
+        if (this.rhetoricalIn(sentence) >= 0) {
+          // A rhetorical question states the opposite of its praise: 「這樣也叫專業？」. Negative
+          // words keep their weight (and need no note).
+          if (weight > 0) {
+            weight = -weight * negationFactor;
+            code += NOTE_RHETORICAL;
+          }
+        } else {
+          weight *= questionFactor;
+          code += NOTE_QUESTION;
+        }
+      }
+      this.contribute(info, code, weight);
+    }
+    // A rhetorical question with no sentiment word still accuses: 「難道病人的時間不是時間嗎？」.
+    if (this.rhetorical.length === 0) return;
+    for (let q = 0; q < sentences; q++) {
+      if (this.question.at[q] === 0) continue;
+      const marker = this.rhetoricalIn(q);
+      if (marker < 0 || this.hasWeightedWordIn(q)) continue;
+      this.contribute(markers.item[marker]!.info!, NOTE_RHETORICAL, markers.item[marker]!.info!.weight!);
+    }
+  }
+
+  private hasWeightedWordIn(s: number): boolean {
+    const { words, weighted } = this;
+    const from = this.sentenceStart.at[s]!;
+    const to = this.sentenceEnd.at[s]!;
+    for (let x = 0; x < weighted.length; x++) {
+      const w = weighted.at[x]!;
+      if (words.start[w]! >= from && words.end[w]! <= to) return true;
+    }
+    return false;
+  }
+
+  /**
+   * AFTER for a word after a contrast marker in its sentence; BEFORE for one before it (or in
+   * the previous sentence when the marker opens the next one) or in a concession clause (雖然…，).
+   * After wins when both apply: 「雖然便宜，但是很痛」 weighs 痛 up.
+   */
+  private contrastSide(wStart: number, wEnd: number, s: number, text: string): number {
+    if (s < 0) return 0;
+    const { markers, contrasts, concessions } = this;
+    const from = this.sentenceStart.at[s]!;
+    const to = this.sentenceEnd.at[s]!;
+    const nextStart = s + 1 < this.sentenceStart.length ? this.sentenceStart.at[s + 1]! : -1;
+    let after = false;
+    let before = false;
+    for (let c = 0; c < contrasts.length; c++) {
+      const m = contrasts.at[c]!;
+      const mStart = markers.start[m]!;
+      const mEnd = markers.end[m]!;
+      if (mStart >= from && mEnd <= to) {
+        if (mEnd <= wStart) after = true;
+        else if (mStart >= wEnd) before = true;
+      } else if (mStart === nextStart) {
+        // A marker opening the next sentence turns this whole sentence into the weaker side.
+        before = true;
+      }
+    }
+    if (after) return AFTER;
+    for (let c = 0; c < concessions.length; c++) {
+      const m = concessions.at[c]!;
+      if (markers.start[m]! >= from && markers.end[m]! <= wStart && !hasClauseBreak(text, markers.end[m]!, wStart)) before = true;
+    }
+    return before ? BEFORE : 0;
+  }
+}
+
+const AFTER = 1;
+const BEFORE = 2;
+
+/** Whether the sentence ending at `end` ends in 嗎 or 呢. */
+function endsInQuestionWord(text: string, end: number): boolean {
+  const last = text.charCodeAt(end - 1);
+  return last === 0x55ce || last === 0x5462;
+}
+
+// A word's notes as one number: a base-3 digit per kind of note, in the order they are written
+// (negation, strength, contrast, question); the word's own note (a rule's) comes last.
+const NOTE_NEGATED = 1;
+const NOTE_DOUBLE_NEGATED = 2;
+const NOTE_INTENSIFIED = 3;
+const NOTE_WEAKENED = 6;
+const NOTE_AFTER_CONTRAST = 9;
+const NOTE_BEFORE_CONTRAST = 18;
+const NOTE_RHETORICAL = 27;
+const NOTE_QUESTION = 54;
+const NOTE_WORDS: readonly (readonly string[])[] = [
+  ['', '否定', '雙重否定'],
+  ['', '加強', '減弱'],
+  ['', '轉折後加重', '轉折前減輕'],
+  ['', '反問', '疑問'],
+];
+
+/** The note shown for a word with note code `code`: the notes joined by 「、」 (cached on the word), or undefined for none. */
+function noteFor(info: WordInfo, code: number): string | undefined {
+  const cached = info.notes[code];
+  if (cached !== undefined || (code === 0 && info.note === undefined)) return cached;
+  const parts: string[] = [];
+  let rest = code;
+  for (const names of NOTE_WORDS) {
+    const digit = rest % 3;
+    rest = (rest - digit) / 3;
+    if (digit > 0) parts.push(names[digit]!);
+  }
+  if (info.note) parts.push(info.note);
+  const note = parts.length > 0 ? parts.join('、') : undefined;
+  info.notes[code] = note;
+  return note;
+}
+
+/** `order` := indices of `list` by start, then longest first (insertion sort: the lists are short and nearly sorted). */
+function sortByStart(list: SpanList<unknown>, order: IntList): void {
+  const { start, end } = list;
+  order.length = 0;
+  for (let i = 0; i < list.length; i++) {
+    order.push(i);
+    const s = start[i]!;
+    const e = end[i]!;
+    let j = order.length - 1;
+    while (j > 0) {
+      const prev = order.at[j - 1]!;
+      const ps = start[prev]!;
+      if (ps < s || (ps === s && end[prev]! >= e)) break;
+      order.at[j] = prev;
+      j--;
+    }
+    order.at[j] = i;
+  }
+}
+
+/** Non-overlapping spans of `order`, choosing at each point the leftmost, then the longest, into `out`. */
+function leftmostLongest(list: SpanList<unknown>, order: IntList, out: IntList): void {
+  out.length = 0;
+  let covered = 0;
+  for (let o = 0; o < order.length; o++) {
+    const i = order.at[o]!;
+    if (list.start[i]! < covered) continue;
+    out.push(i);
+    covered = list.end[i]!;
+  }
 }
 
 function hasClauseBreak(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (text[i] === ',' || text[i] === '，') return true;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2c || c === 0xff0c) return true; // , ，
+  }
   return false;
-}
-
-/** Index of the sentence containing offset `at`, or -1. */
-function sentenceOf(sentences: Sentence[], at: number): number {
-  let lo = 0;
-  let hi = sentences.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = sentences[mid]!;
-    if (at < s.start) hi = mid - 1;
-    else if (at >= s.end) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
-}
-
-/** Sentences of a normalised text; a sentence is a question when its closing run has 「?」 or it ends in 嗎/呢. */
-function splitSentences(text: string): Sentence[] {
-  const out: Sentence[] = [];
-  let start = 0;
-  let i = 0;
-  while (i <= text.length) {
-    if (i < text.length && SENTENCE_END[text.charCodeAt(i)] === 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    let question = false;
-    while (j < text.length && SENTENCE_END[text.charCodeAt(j)] === 1) {
-      if (text.charCodeAt(j) === 0x3f) question = true;
-      j++;
-    }
-    if (i > start) {
-      const last = text[i - 1];
-      out.push({ start, end: i, question: question || last === '嗎' || last === '呢' });
-    }
-    start = j;
-    i = j === i ? i + 1 : j;
-  }
-  return out;
-}
-
-/** Non-overlapping occurrences, choosing at each point the leftmost, then the longest. */
-function leftmostLongest<T extends { start: number; end: number }>(items: T[]): T[] {
-  const sorted = [...items].sort((a, b) => a.start - b.start || b.end - a.end);
-  const chosen: T[] = [];
-  let covered = 0;
-  for (const it of sorted) {
-    if (it.start < covered) continue;
-    chosen.push(it);
-    covered = it.end;
-  }
-  return chosen;
-}
-
-/** Markers that do not overlap any chosen word (`words` sorted and non-overlapping). */
-function outside(markers: Marker[], words: Span[]): Marker[] {
-  const sorted = [...markers].sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: Marker[] = [];
-  let j = 0;
-  for (const m of sorted) {
-    while (j < words.length && words[j]!.end <= m.start) j++;
-    if (j < words.length && words[j]!.start < m.end) continue;
-    kept.push(m);
-  }
-  return kept;
 }
 
 /** Whether a modifier ending at `from` reaches a word starting at `to`: close enough, no punctuation between. */
