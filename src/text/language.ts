@@ -25,31 +25,26 @@ export function detectLang(text: string): Lang {
   const head = text.length > LANG_SAMPLE_CHARS ? text.slice(0, LANG_SAMPLE_CHARS) : text;
   // Most posts have no link or address: skip the regular expression for them.
   const sample = head.includes('@') || head.includes('://') || head.includes('www.') ? head.replace(LINKS, ' ') : head;
-  let han = 0;
-  let kanaHangul = 0;
+  const counts = scratchCounts.fill(0);
   let latinWords = 0;
-  let latinLetters = 0;
-  let accented = 0;
-  let otherLetters = 0;
   let inLatinWord = false;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    // Full-width Latin (ＡＢＣ) counts as Latin: the text has not been normalised yet.
-    const asciiLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a);
-    const accentedLetter = c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7;
-    if (asciiLetter || accentedLetter) {
-      latinLetters++;
-      if (accentedLetter) accented++;
+    const kind = UNIT_KIND[c] || classify(c);
+    counts[kind]!++;
+    if (kind <= ACCENTED_LETTER) {
       if (!inLatinWord) latinWords++;
       inLatinWord = true;
-      continue;
+    } else if (!(inLatinWord && c === 0x27)) {
+      // An apostrophe inside a word (don't) does not end it.
+      inLatinWord = false;
     }
-    // An apostrophe inside a word (don't) does not end it.
-    if (!(inLatinWord && c === 0x27)) inLatinWord = false;
-    if (isHan(c)) han++;
-    else if (isKanaOrHangul(c)) kanaHangul++;
-    else if (c >= 0x370 && isOtherLetter(sample, i, c)) otherLetters++;
   }
+  const han = counts[HAN]!;
+  const kanaHangul = counts[KANA_HANGUL]!;
+  const accented = counts[ACCENTED_LETTER]!;
+  const latinLetters = counts[LATIN_LETTER]! + accented;
+  const otherLetters = counts[OTHER_LETTER]!;
   const cjk = han + kanaHangul;
   // Japanese and Korean text carries Han characters too; a real share of kana/hangul tells them apart.
   if (kanaHangul >= 2 && kanaHangul * 5 >= cjk) return 'other';
@@ -58,6 +53,29 @@ export function detectLang(text: string): Lang {
   if (han > 0 && zhScore >= enScore && zhScore >= otherLetters) return 'zh';
   if (latinWords > 0 && enScore >= otherLetters && accented * 20 <= latinLetters) return 'en';
   return 'other';
+}
+
+// What a code unit counts as, per BMP unit (0: not classified yet): one table lookup per
+// character instead of a chain of range tests.
+const LATIN_LETTER = 1; // ASCII letters, full-width ones too (the text has not been normalised yet)
+const ACCENTED_LETTER = 2;
+const HAN = 3;
+const KANA_HANGUL = 4;
+const OTHER_LETTER = 5;
+const NOT_COUNTED = 6;
+const UNIT_KIND = new Uint8Array(0x10000);
+const scratchCounts = new Int32Array(8);
+
+function classify(c: number): number {
+  let kind: number;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) kind = LATIN_LETTER;
+  else if (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) kind = ACCENTED_LETTER;
+  else if (isHan(c)) kind = HAN;
+  else if (isKanaOrHangul(c)) kind = KANA_HANGUL;
+  else if (c >= 0x370 && isOtherLetter(c)) kind = OTHER_LETTER;
+  else kind = NOT_COUNTED;
+  UNIT_KIND[c] = kind;
+  return kind;
 }
 
 function isHan(c: number): boolean {
@@ -83,9 +101,9 @@ function isKanaOrHangul(c: number): boolean {
 
 const LETTER = /\p{L}/u;
 
-function isOtherLetter(s: string, i: number, c: number): boolean {
+function isOtherLetter(c: number): boolean {
   // CJK punctuation, full-width forms and symbols are not letters of another script.
   if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)) return false;
   if (c >= 0xd800 && c <= 0xdfff) return false;
-  return LETTER.test(s[i]!);
+  return LETTER.test(String.fromCharCode(c));
 }
