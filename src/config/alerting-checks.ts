@@ -71,3 +71,12 @@ export function checkRuleAlerting(rule: RuleFile, recipients?: ReadonlySet<strin
   }
   return out;
 }
+
+/** Environment variables the alerting settings name (chat URLs, the LINE token, the ack-link key), for `yuqing validate`'s warnings. */
+export function alertingEnvNames(main: MainConfig): string[] {
+  const names: string[] = [];
+  for (const channel of CHAT_CHANNELS) for (const e of Object.values(main.channels[channel])) if (e.urlEnv) names.push(e.urlEnv);
+  if (main.channels.line) names.push(main.channels.line.tokenEnv);
+  if (main.server.ackLinks) names.push(main.server.ackLinks.secretEnv);
+  return names;
+}
