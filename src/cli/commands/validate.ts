@@ -1,4 +1,5 @@
 import { ConfigError, formatProblem } from '../../core/errors';
+import { alertingEnvNames } from '../../config/alerting-checks';
 import { loadProject, type Project } from '../../config/load';
 import { builtinRegistry } from '../../connectors/builtin';
 import type { Output } from '../output';
@@ -13,6 +14,7 @@ export function missingEnv(project: Project, env: NodeJS.ProcessEnv = process.en
     if (w.urlEnv) names.push(w.urlEnv);
     if (w.secretEnv) names.push(w.secretEnv);
   }
+  names.push(...alertingEnvNames(project.main));
   return [...new Set(names)].filter((n) => !env[n]);
 }
 
