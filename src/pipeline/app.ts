@@ -231,8 +231,9 @@ export class App {
 
   /** Run detection + delivery now, or right after the run in progress ends. */
   private requestDetection(): void {
-    if (this.detecting) this.detectAgain = true;
-    else void this.scheduler.runNow('detect-deliver');
+    // Set first: if a run is about to start (or just did), it runs once more and sees these mentions.
+    this.detectAgain = true;
+    if (!this.detecting) void this.scheduler.runNow('detect-deliver');
   }
 
   /** Stop scheduling, let runs in flight finish, close everything. Safe to call twice. */
