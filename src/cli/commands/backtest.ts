@@ -71,6 +71,7 @@ export async function backtestCommand(configPath: string, opts: BacktestCommandO
   if (!opts.mentions === !opts.fromStore) throw new UsageError('請擇一指定 --mentions FILE.ndjson 或 --from-store (give exactly one of --mentions, --from-store)');
   const configFile = resolve(configPath);
   const main = existsSync(configFile) ? tryMain(configFile) : undefined;
+  if (existsSync(configFile) && !main && !opts.timeZone) out.err(`⚠ 主設定檔 ${configFile} 有誤，時區改用 ${DEFAULT_TIME_ZONE}（npx yuqing validate 可查看）(invalid main config; using the default time zone)`);
   const timeZone = opts.timeZone ?? main?.timeZone ?? DEFAULT_TIME_ZONE;
   if (!isValidTimeZone(timeZone)) throw new UsageError(`未知的時區「${timeZone}」(unknown time zone)`);
   const stepMs = opts.step ? parseDurationMs(opts.step) : rule.config.volume.bucket;
