@@ -198,7 +198,9 @@ export function runDetection(deps: DetectDeps, rules: readonly LoadedRule[], now
   const out: DetectOutcome[] = [];
   const isolated = (what: Record<string, unknown>, fn: () => DetectOutcome | DetectOutcome[]): void => {
     try {
-      const r = fn();
+      // Each unit reads alerts, decides and commits under the write lock: an ack from another
+      // process (the CLI) lands before or after it, never in between to be overwritten.
+      const r = deps.store.alerts.exclusive(fn);
       out.push(...(Array.isArray(r) ? r : [r]));
     } catch (err) {
       if (!deps.log) throw err;

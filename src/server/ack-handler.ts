@@ -13,6 +13,8 @@ const MAX_FORM_BYTES = 16 * 1024;
 export interface AckAlertStore {
   get(id: string): AlertRecord | undefined;
   commit(alert: AlertRecord, events: AlertEvent[], deliveries: [], nowMs: number): void;
+  /** Runs a read–decide–commit step so no other process interleaves (see AlertsRepo.exclusive). */
+  exclusive<T>(fn: () => T): T;
 }
 
 export interface AckHandlerOptions {
@@ -83,10 +85,15 @@ export function createAckRoute(options: AckHandlerOptions): Route {
       }
 
       const note = typeof params.note === 'string' && params.note.trim() !== '' ? params.note.trim().slice(0, 500) : undefined;
-      // Read, decide and commit with no await in between: two clicks cannot interleave.
-      const r = acknowledge(alert, { by: who, nowMs: now, timeZone: tz, ...(note ? { note } : {}) });
-      if (!r.acknowledged) return html(res, req, 200, resultPage('不需再確認 (Nothing to do)', r.message, alert, tz));
-      options.alerts.commit(r.alert, r.events, [], now);
+      // Read again, decide and commit under the write lock: neither a second click nor the daemon
+      // in another process can interleave.
+      const r = options.alerts.exclusive(() => {
+        const fresh = options.alerts.get(alert.id) ?? alert;
+        const result = acknowledge(fresh, { by: who, nowMs: now, timeZone: tz, ...(note ? { note } : {}) });
+        if (result.acknowledged) options.alerts.commit(result.alert, result.events, [], now);
+        return result;
+      });
+      if (!r.acknowledged) return html(res, req, 200, resultPage('不需再確認 (Nothing to do)', r.message, r.alert, tz));
       log.info({ alertId: alert.id, by: v.claim.recipient }, '警示已由連結確認 (alert acknowledged by link)');
       options.onAcknowledged?.(r.alert, r.events);
       return html(res, req, 200, resultPage('已確認收到 (Acknowledged)', `已由 ${who} 確認。後續不會再升級通報；請依處理期限完成處置。`, r.alert, tz));

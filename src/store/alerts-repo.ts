@@ -36,6 +36,15 @@ export class AlertsRepo {
   }
 
   /**
+   * Run a read–decide–commit step under SQLite's write lock (BEGIN IMMEDIATE), so the daemon and a
+   * `yuqing alerts ack` in another process can never both read the same alert and overwrite each
+   * other's change. Synchronous by design: nothing can await inside.
+   */
+  exclusive<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /**
    * Save an alert's new state, its events and their deliveries in one transaction: a transition is
    * either fully recorded and queued for delivery, or not at all. Deliveries are keyed by idempotency
    * key, so committing the same transition twice queues nothing new.

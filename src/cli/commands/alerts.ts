@@ -83,18 +83,24 @@ export function alertsShowCommand(project: Project, id: string, out: Output, clo
 /** `yuqing alerts ack ID --by NAME [--note TEXT]`: take ownership of an open alert. */
 export function alertsAckCommand(project: Project, id: string, by: string, note: string | undefined, out: Output, clock: Clock = systemClock): number {
   return withStore(project, (store) => {
-    const a = store.alerts.get(id);
-    if (!a) {
+    const now = clock.now();
+    // Read, decide and commit under the write lock, so a running daemon cannot overwrite the ack.
+    const step = store.alerts.exclusive(() => {
+      const a = store.alerts.get(id);
+      if (!a) return undefined;
+      const r = acknowledge(a, { by, nowMs: now, timeZone: project.main.timeZone, ...(note ? { note } : {}) });
+      if (r.acknowledged) store.alerts.commit(r.alert, r.events, [], now);
+      return { a, r };
+    });
+    if (!step) {
       out.err(`找不到警示 ${id} (no such alert)`);
       return 1;
     }
-    const now = clock.now();
-    const r = acknowledge(a, { by, nowMs: now, timeZone: project.main.timeZone, ...(note ? { note } : {}) });
+    const { a, r } = step;
     if (!r.acknowledged) {
       out.err(r.message);
       return 1;
     }
-    store.alerts.commit(r.alert, r.events, [], now);
     const kpi = r.alert.timeToAckMs !== undefined && a.timeToAckMs === undefined ? `，開始後 ${formatDurationZh(r.alert.timeToAckMs)}${r.alert.ackWithinSla ? '，在回應期限內' : '，已超過回應期限'}` : '';
     out.out(`✔ 已確認 ${id}（${by}，${formatLocal(now, project.main.timeZone)}${kpi}）`);
     return 0;
