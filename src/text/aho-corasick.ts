@@ -20,6 +20,14 @@ export interface AcMatch {
 /** Called for each occurrence; see {@link AhoCorasick.scan}. */
 export type AcVisitor = (patternId: number, start: number, end: number) => void;
 
+/** Occurrences in parallel arrays (`term[i]` is a pattern id), filled by {@link AhoCorasick.collect}. */
+export interface AcMatches {
+  length: number;
+  term: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+}
+
 /** An immutable automaton over a fixed set of patterns. */
 export class AhoCorasick {
   // Goto function in flat arrays: the children of state `x` are childCode/childNode[childStart[x]
@@ -45,6 +53,14 @@ export class AhoCorasick {
   // The root's transitions in a flat table (-1: none). Most characters of a text lead back to the
   // root, so this one lookup is the hot path of every scan.
   private readonly rootNext = new Int32Array(0x10000).fill(-1);
+  // The same transitions for collect(), each target stored as `state * 2 + (1 if a pattern ends
+  // there or on its dict chain)`: the scan learns whether to report without another lookup.
+  private readonly rootTo: Int32Array;
+  private readonly childTo: Int32Array;
+  // Bitmap over a hash of every (state, code unit) edge. Most lookups from a non-root state miss
+  // (the text goes on with something no pattern continues with), and states of common
+  // characters have many children: one bit answers most misses without searching them.
+  private readonly edges = new Uint8Array(EDGE_BITS >> 3);
 
   /**
    * Build the automaton; O(total pattern length).
@@ -110,6 +126,15 @@ export class AhoCorasick {
     this.linkFailures();
     this.report = new Int32Array(states);
     for (let x = 0; x < states; x++) this.report[x] = this.ownStart[x + 1]! > this.ownStart[x]! ? x : this.dict[x]!;
+    const encode = (x: number): number => (x < 0 ? -1 : x * 2 + (this.report[x] !== -1 ? 1 : 0));
+    this.rootTo = this.rootNext.map(encode);
+    this.childTo = this.childNode.map(encode);
+    for (let x = 1; x < states; x++) {
+      for (let k = this.childStart[x]!; k < this.childStart[x + 1]!; k++) {
+        const h = edgeHash(x, this.childCode[k]!);
+        this.edges[h >> 3]! |= 1 << (h & 7);
+      }
+    }
   }
 
   /** Number of patterns the automaton was built from. */
@@ -162,6 +187,66 @@ export class AhoCorasick {
     }
   }
 
+  /**
+   * Like {@link scan} over the first `n` code units of `units`, appending each occurrence to `out`
+   * (grown as needed) instead of calling back: the scoring path, one call per text.
+   */
+  collect(units: Uint16Array, n: number, out: AcMatches): void {
+    const { fail, ownStart, ownIndex, dict, report, ids, lengths, rootTo } = this;
+    let state = 0;
+    for (let i = 0; i < n; i++) {
+      const c = units[i]!;
+      let to: number;
+      if (state === 0) to = rootTo[c]!;
+      else {
+        to = this.childEncoded(state, c);
+        while (to < 0 && state !== 0) {
+          state = fail[state]!;
+          to = state === 0 ? rootTo[c]! : this.childEncoded(state, c);
+        }
+      }
+      if (to < 0) {
+        state = 0;
+        continue;
+      }
+      state = to >> 1;
+      if ((to & 1) === 0) continue;
+      const end = i + 1;
+      for (let s = report[state]!; s !== -1; s = dict[s]!) {
+        for (let k = ownStart[s]!; k < ownStart[s + 1]!; k++) {
+          const p = ownIndex[k]!;
+          if (out.length === out.term.length) growMatches(out);
+          const at = out.length++;
+          out.term[at] = ids[p]!;
+          out.start[at] = end - lengths[p]!;
+          out.end[at] = end;
+        }
+      }
+    }
+  }
+
+  /** As {@link child}, the target encoded as in childTo. */
+  private childEncoded(state: number, c: number): number {
+    const h = edgeHash(state, c);
+    if ((this.edges[h >> 3]! & (1 << (h & 7))) === 0) return -1;
+    const codes = this.childCode;
+    let lo = this.childStart[state]!;
+    let hi = this.childStart[state + 1]!;
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) if (codes[lo] === c) return this.childTo[lo]!;
+      return -1;
+    }
+    hi--;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = codes[mid]!;
+      if (v === c) return this.childTo[mid]!;
+      if (v < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   /** The child of non-root `state` along `c`, or -1. */
   private child(state: number, c: number): number {
     const codes = this.childCode;
@@ -206,4 +291,23 @@ export class AhoCorasick {
       }
     }
   }
+}
+
+const EDGE_BITS = 1 << 19;
+
+function edgeHash(state: number, c: number): number {
+  return (Math.imul(state, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) >>> (32 - 19);
+}
+
+function growMatches(o: AcMatches): void {
+  const size = Math.max(64, o.term.length * 2);
+  const term = new Int32Array(size);
+  term.set(o.term);
+  const start = new Int32Array(size);
+  start.set(o.start);
+  const end = new Int32Array(size);
+  end.set(o.end);
+  o.term = term;
+  o.start = start;
+  o.end = end;
 }

@@ -1,4 +1,5 @@
-import { toTraditionalWithOffsets, type OffsetSink } from './simplified-to-traditional';
+import { toTraditionalInto, toTraditionalUnitWise } from './simplified-to-traditional';
+import { codesToString, UnitBuffer, unitsOf } from './unit-buffer';
 
 /**
  * Text normalisation for matching. Rule terms and mention text both go through the same steps, so
@@ -48,75 +49,13 @@ export function originalRange(n: NormalizedText, from: number, to: number): { st
  */
 export function normalizeForMatch(text: string): string {
   if (PLAIN_ASCII.test(text)) return text.toLowerCase().replace(WHITESPACE_RUN, ' ').trim();
-  return normalizeWithOffsetsTransient(text).text;
+  const out = normalizeInto(text, plain);
+  return codesToString(out.codes, out.length);
 }
 
 // Printable ASCII only: nothing but lower-casing and spaces to do.
 const PLAIN_ASCII = /^[\x20-\x7E\t\n\r]*$/;
 const WHITESPACE_RUN = /\s+/g;
-
-/** Growable output buffer: code units plus their source ranges. */
-class Builder implements OffsetSink {
-  codes: Uint16Array;
-  start: Int32Array;
-  end: Int32Array;
-  length = 0;
-
-  constructor(capacity: number) {
-    this.codes = new Uint16Array(Math.max(16, capacity));
-    this.start = new Int32Array(this.codes.length);
-    this.end = new Int32Array(this.codes.length);
-  }
-
-  push(code: number, start: number, end: number): void {
-    if (this.length === this.codes.length) this.grow();
-    this.codes[this.length] = code;
-    this.start[this.length] = start;
-    this.end[this.length] = end;
-    this.length++;
-  }
-
-  toText(): string {
-    return codesToString(this.codes, this.length);
-  }
-
-  private grow(): void {
-    const size = this.codes.length * 2;
-    const codes = new Uint16Array(size);
-    codes.set(this.codes);
-    const start = new Int32Array(size);
-    start.set(this.start);
-    const end = new Int32Array(size);
-    end.set(this.end);
-    this.codes = codes;
-    this.start = start;
-    this.end = end;
-  }
-}
-
-/**
- * Collapses whitespace runs to one space and trims, in front of the final buffer: a space is
- * written only once a non-space follows it.
- */
-class SpaceCollapser implements OffsetSink {
-  private pendingStart = -1;
-  private pendingEnd = -1;
-
-  constructor(private readonly out: Builder) {}
-
-  push(code: number, start: number, end: number): void {
-    if (isSpace(code)) {
-      if (this.pendingStart < 0) this.pendingStart = start;
-      this.pendingEnd = end;
-      return;
-    }
-    if (this.pendingStart >= 0) {
-      if (this.out.length > 0) this.out.push(0x20, this.pendingStart, this.pendingEnd);
-      this.pendingStart = -1;
-    }
-    this.out.push(code, start, end);
-  }
-}
 
 /**
  * Normalise (see {@link normalizeForMatch}) and keep, for every unit of the result, the original
@@ -124,13 +63,9 @@ class SpaceCollapser implements OffsetSink {
  * character; a collapsed whitespace run maps to the whole run.
  */
 export function normalizeWithOffsets(text: string): NormalizedText {
-  const out = normalizeInto(text, new Builder(text.length));
-  return { text: out.toText(), start: out.start.subarray(0, out.length), end: out.end.subarray(0, out.length) };
+  const out = normalizeInto(text, withOffsets);
+  return { text: codesToString(out.codes, out.length), start: out.start.slice(0, out.length), end: out.end.slice(0, out.length) };
 }
-
-// Buffers reused by every call on the hot path (scoring is synchronous and single-threaded).
-const scratchFolded = new Builder(1024);
-const scratchOut = new Builder(1024);
 
 /**
  * Like {@link normalizeWithOffsets}, but `start`/`end` are views into buffers that the next call
@@ -138,73 +73,339 @@ const scratchOut = new Builder(1024);
  * text.
  */
 export function normalizeWithOffsetsTransient(text: string): NormalizedText {
-  scratchOut.length = 0;
-  const out = normalizeInto(text, scratchOut);
-  return { text: out.toText(), start: out.start.subarray(0, out.length), end: out.end.subarray(0, out.length) };
+  const out = normalizeInto(text, withOffsets);
+  return { text: codesToString(out.codes, out.length), start: out.start.subarray(0, out.length), end: out.end.subarray(0, out.length) };
 }
 
-function normalizeInto(text: string, out: Builder): Builder {
-  // Pass 1: remove invisibles, NFKC, lower-case, per character.
-  const folded = scratchFolded;
-  folded.length = 0;
-  let han = false;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-    // A combining mark after this character composes with it under NFKC: take the slow path.
-    const composes = next >= 0x300 && isMark(next);
-    if (!composes) {
-      if (c < 0x80) {
-        folded.push(c >= 0x41 && c <= 0x5a ? c + 0x20 : c, i, i + 1);
-        continue;
-      }
-      if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) {
-        han = true;
-        folded.push(c, i, i + 1);
-        continue;
-      }
-      if (c >= 0xff01 && c <= 0xff5e) {
-        // Full-width ASCII: NFKC maps it to the ASCII character 0xFEE0 below.
-        const a = c - 0xfee0;
-        folded.push(a >= 0x41 && a <= 0x5a ? a + 0x20 : a, i, i + 1);
-        continue;
-      }
-      if (INVISIBLE.has(c)) continue;
-      // Any other BMP character NFKC and lower-casing leave alone (CJK punctuation, kana, …).
-      if (unchangedByFolding(c)) {
-        if (isHanUnit(c)) han = true;
-        folded.push(c, i, i + 1);
-        continue;
-      }
-    }
-    // Everything else: one code point plus the combining marks after it, through NFKC and
-    // lower-casing (cached for single characters).
-    let j = i + 1;
-    if (c >= 0xd800 && c <= 0xdbff && j < n) {
-      const low = text.charCodeAt(j);
-      if (low >= 0xdc00 && low <= 0xdfff) j++;
-    }
-    while (j < n && text.charCodeAt(j) >= 0x300 && isMark(text.charCodeAt(j))) j++;
-    const cluster = text.slice(i, j);
-    const folding = j - i === 1 || (j - i === 2 && c >= 0xd800 && c <= 0xdbff) ? foldChar(cluster) : foldCluster(cluster);
-    for (let k = 0; k < folding.length; k++) {
-      const f = folding.charCodeAt(k);
-      if (INVISIBLE.has(f)) continue;
-      if (isHanUnit(f)) han = true;
-      folded.push(f, i, j);
-    }
-    i = j - 1;
-  }
+/** Units with their source ranges (the ranges only when the buffers keep offsets). */
+interface Units {
+  codes: Uint16Array;
+  start: Int32Array;
+  end: Int32Array;
+  length: number;
+}
 
-  // Pass 2: Simplified → Traditional when there is Han text, then whitespace.
-  const spaces = new SpaceCollapser(out);
-  if (han) {
-    toTraditionalWithOffsets(folded.codes, folded.length, folded.start, folded.end, spaces);
-  } else {
-    for (let k = 0; k < folded.length; k++) spaces.push(folded.codes[k]!, folded.start[k]!, folded.end[k]!);
+/** Buffers for one kind of call, reused by every call (normalisation is synchronous and single-threaded). */
+interface Scratch {
+  folded: UnitBuffer;
+  /** Unit-wise conversion of the folded units. */
+  converted: Uint16Array;
+  /** Result of the general conversion. */
+  out: UnitBuffer;
+  /** Result of the unit-wise conversion: its codes with the folded units' offsets. */
+  view: Units;
+}
+
+function scratch(offsets: boolean): Scratch {
+  const folded = new UnitBuffer(1024, offsets);
+  return { folded, converted: new Uint16Array(1024), out: new UnitBuffer(1024, offsets), view: { codes: folded.codes, start: folded.start, end: folded.end, length: 0 } };
+}
+
+// Without offsets for normalizeForMatch (the scoring path), with them for explain.
+const plain = scratch(false);
+const withOffsets = scratch(true);
+
+/**
+ * Pass 1 folds (NFKC, lower case, invisibles, whitespace) into `folded`; when there is Han text,
+ * pass 2 converts Simplified → Traditional unit by unit and settles the few positions where a
+ * phrase may start (toTraditionalUnitWise). Texts the unit-wise conversion cannot do exactly
+ * (Taiwan variants, ideographic description sequences, rare supplementary-plane entries) are
+ * converted from the folded units the general way. Returns the result.
+ *
+ * Whitespace is collapsed before the conversion rather than after it, which gives the same result
+ * because no dictionary entry contains whitespace — except around ideographic description
+ * characters (⿰氵可), which opencc copies together with the next code points, whitespace
+ * included: texts with those convert first and collapse after, the original order.
+ */
+function normalizeInto(text: string, work: Scratch): Units {
+  const { folded, out } = work;
+  folded.length = 0;
+  const seen = folded.withOffsets ? foldInto(text, folded, true) : foldPlain(text, folded);
+  if ((seen & FOLD_HAN) === 0) return folded;
+  if ((seen & FOLD_IDS) !== 0) {
+    folded.length = 0;
+    foldInto(text, folded, false);
+    out.length = 0;
+    toTraditionalInto(folded.codes, folded.length, folded.start, folded.end, out);
+    collapseSpaces(out);
+    return out;
   }
+  if (work.converted.length < folded.length) work.converted = new Uint16Array(folded.codes.length);
+  if (toTraditionalUnitWise(folded.codes, folded.length, work.converted)) {
+    const view = work.view;
+    view.codes = work.converted;
+    view.start = folded.start;
+    view.end = folded.end;
+    view.length = folded.length;
+    return view;
+  }
+  out.length = 0;
+  toTraditionalInto(folded.codes, folded.length, folded.start, folded.end, out);
   return out;
+}
+
+// Per BMP code unit, what pass 1 does with it, in one Int32Array entry: the unit it becomes in
+// the high bits (for FOLD_EMIT) and flags in the low byte; 0 = not classified yet (see classify).
+const FOLD_EMIT = 1; // becomes one unit (itself, or what NFKC and lower-casing make of it)
+const FOLD_SKIP = 2; // invisible: dropped
+const FOLD_SLOW = 3; // a surrogate, or folds to several units (or none): the cluster path
+const FOLD_KIND = 3;
+const FOLD_HAN = 4; // the unit it becomes is Han
+const FOLD_MARK = 8; // a combining mark (composes with the character before it)
+const FOLD_SPACE_BIT = 4;
+const FOLD_SPACE = 1 << FOLD_SPACE_BIT; // the unit it becomes is whitespace
+const FOLD_IDS = 32; // the unit it becomes is an ideographic description character
+const FOLD_SHIFT = 8;
+const foldTable = new Int32Array(0x10000);
+
+/** Flags of a unit pass 1 emits. */
+function unitFlags(unit: number): number {
+  return (isHanUnit(unit) ? FOLD_HAN : 0) | (SPACE[unit] === 1 ? FOLD_SPACE : 0) | (unit >= 0x2ff0 && unit <= 0x2fff ? FOLD_IDS : 0);
+}
+
+function classify(c: number): number {
+  let entry: number;
+  if (c >= 0xd800 && c <= 0xdfff) entry = FOLD_SLOW;
+  else if (INVISIBLE.has(c)) entry = FOLD_SKIP;
+  else {
+    const f = foldChar(String.fromCharCode(c));
+    const unit = f.charCodeAt(0);
+    entry = f.length === 1 && !INVISIBLE.has(unit) ? (unit << FOLD_SHIFT) | FOLD_EMIT | unitFlags(unit) : FOLD_SLOW;
+  }
+  if (c >= 0x300 && isMark(c)) entry |= FOLD_MARK;
+  foldTable[c] = entry;
+  return entry;
+}
+
+/**
+ * Pass 1 without offsets (the scoring path): remove invisibles, NFKC, lower-case, per character (a
+ * character plus the combining marks after it), and collapse whitespace runs to one space,
+ * trimmed, into `folded`. Returns the FOLD_HAN and FOLD_IDS flags of the units that came out.
+ * Each BMP unit is classified once (NFKC of it alone, cached in a flat table); the loop then emits
+ * most units with that one lookup, which also says whether the unit is a mark joining the
+ * character before it. A unit is always written and kept unless it is a space after a space (or
+ * at the start): no branch on whitespace.
+ */
+function foldPlain(text: string, folded: UnitBuffer): number {
+  const n = text.length;
+  const units = unitsOf(text);
+  // At most one unit out per unit read; the cluster path reserves for itself.
+  folded.reserve(n);
+  let codes = folded.codes;
+  let seen = 0;
+  let k = 0;
+  // 1 when the last unit kept is a space, or none is kept yet (leading spaces are dropped).
+  let afterSpace = 1;
+  let entry = n > 0 ? foldTable[units[0]!]! || classify(units[0]!) : 0;
+  for (let i = 0; i < n; i++) {
+    let next = 0;
+    if (i + 1 < n) {
+      const c = units[i + 1]!;
+      next = foldTable[c]! || classify(c);
+    }
+    // A combining mark after this character composes with it under NFKC: take the cluster path.
+    if ((next & FOLD_MARK) === 0) {
+      const kind = entry & FOLD_KIND;
+      if (kind === FOLD_EMIT) {
+        const space = (entry >>> FOLD_SPACE_BIT) & 1;
+        codes[k] = space === 1 ? 0x20 : entry >>> FOLD_SHIFT;
+        k += 1 - (space & afterSpace);
+        afterSpace = space;
+        seen |= entry;
+        entry = next;
+        continue;
+      }
+      if (kind === FOLD_SKIP) {
+        entry = next;
+        continue;
+      }
+    }
+    const stop = clusterEnd(text, i);
+    const folding = foldClusterAt(text, i, stop);
+    folded.length = k;
+    folded.reserve(folding.length + n - stop);
+    codes = folded.codes;
+    for (let m = 0; m < folding.length; m++) {
+      const f = folding.charCodeAt(m);
+      if (INVISIBLE.has(f)) continue;
+      const flags = unitFlags(f);
+      const space = (flags >>> FOLD_SPACE_BIT) & 1;
+      codes[k] = space === 1 ? 0x20 : f;
+      k += 1 - (space & afterSpace);
+      afterSpace = space;
+      seen |= flags;
+    }
+    i = stop - 1;
+    entry = stop < n ? foldTable[units[stop]!]! || classify(units[stop]!) : 0;
+  }
+  // A trailing space.
+  if (afterSpace === 1 && k > 0) k--;
+  folded.length = k;
+  return seen & (FOLD_HAN | FOLD_IDS);
+}
+
+/**
+ * Pass 1 with offsets: as {@link foldPlain}, keeping for every unit the original range it came
+ * from (a collapsed space stands for the whole run); without `collapse`, whitespace is kept as
+ * it is.
+ */
+function foldInto(text: string, folded: UnitBuffer, collapse: boolean): number {
+  const n = text.length;
+  const units = unitsOf(text);
+  const offsets = folded.withOffsets;
+  // At most one unit out per unit read (a pending space uses the slot of the space it replaces);
+  // the cluster path reserves for itself.
+  folded.reserve(n);
+  let { codes, start, end } = folded;
+  let seen = 0;
+  let k = folded.length;
+  let pending = false;
+  let pendingStart = 0;
+  let pendingEnd = 0;
+  let entry = n > 0 ? foldTable[units[0]!]! || classify(units[0]!) : 0;
+  for (let i = 0; i < n; i++) {
+    let next = 0;
+    if (i + 1 < n) {
+      const c = units[i + 1]!;
+      next = foldTable[c]! || classify(c);
+    }
+    // A combining mark after this character composes with it under NFKC: take the cluster path.
+    if ((next & FOLD_MARK) === 0) {
+      const kind = entry & FOLD_KIND;
+      if (kind === FOLD_EMIT) {
+        seen |= entry;
+        if (collapse && (entry & FOLD_SPACE) !== 0) {
+          if (!pending) pendingStart = i;
+          pendingEnd = i + 1;
+          pending = true;
+        } else {
+          if (pending) {
+            if (k > 0) {
+              codes[k] = 0x20;
+              if (offsets) {
+                start[k] = pendingStart;
+                end[k] = pendingEnd;
+              }
+              k++;
+            }
+            pending = false;
+          }
+          codes[k] = entry >>> FOLD_SHIFT;
+          if (offsets) {
+            start[k] = i;
+            end[k] = i + 1;
+          }
+          k++;
+        }
+        entry = next;
+        continue;
+      }
+      if (kind === FOLD_SKIP) {
+        entry = next;
+        continue;
+      }
+    }
+    const stop = clusterEnd(text, i);
+    const folding = foldClusterAt(text, i, stop);
+    folded.length = k;
+    folded.reserve(folding.length + 1 + n - stop);
+    ({ codes, start, end } = folded);
+    for (let m = 0; m < folding.length; m++) {
+      const f = folding.charCodeAt(m);
+      if (INVISIBLE.has(f)) continue;
+      seen |= unitFlags(f);
+      if (collapse && SPACE[f] === 1) {
+        if (!pending) pendingStart = i;
+        pendingEnd = stop;
+        pending = true;
+        continue;
+      }
+      if (pending) {
+        if (k > 0) {
+          codes[k] = 0x20;
+          if (offsets) {
+            start[k] = pendingStart;
+            end[k] = pendingEnd;
+          }
+          k++;
+        }
+        pending = false;
+      }
+      codes[k] = f;
+      if (offsets) {
+        start[k] = i;
+        end[k] = stop;
+      }
+      k++;
+    }
+    i = stop - 1;
+    entry = stop < n ? foldTable[units[stop]!]! || classify(units[stop]!) : 0;
+  }
+  folded.length = k;
+  return seen & (FOLD_HAN | FOLD_IDS);
+}
+
+/** End of the cluster at `i`: one code point plus the combining marks after it. */
+function clusterEnd(text: string, i: number): number {
+  const n = text.length;
+  const c = text.charCodeAt(i);
+  let j = i + 1;
+  if (c >= 0xd800 && c <= 0xdbff && j < n) {
+    const low = text.charCodeAt(j);
+    if (low >= 0xdc00 && low <= 0xdfff) j++;
+  }
+  while (j < n && isMarkUnit(text.charCodeAt(j))) j++;
+  return j;
+}
+
+/** The cluster `text[i..j)` through NFKC and lower-casing (cached for single characters). */
+function foldClusterAt(text: string, i: number, j: number): string {
+  const cluster = text.slice(i, j);
+  const c = text.charCodeAt(i);
+  return j - i === 1 || (j - i === 2 && c >= 0xd800 && c <= 0xdbff) ? foldChar(cluster) : foldClusterText(cluster);
+}
+
+/**
+ * Whitespace runs → one space, trimmed, in place: a space is written only once a non-space
+ * follows it, and stands for the whole run it replaced.
+ */
+function collapseSpaces(buf: UnitBuffer): void {
+  const { codes, start, end, withOffsets: offsets } = buf;
+  const n = buf.length;
+  let w = 0;
+  let pending = false;
+  let pendingStart = 0;
+  let pendingEnd = 0;
+  for (let r = 0; r < n; r++) {
+    const code = codes[r]!;
+    if (SPACE[code] === 1) {
+      if (offsets) {
+        if (!pending) pendingStart = start[r]!;
+        pendingEnd = end[r]!;
+      }
+      pending = true;
+      continue;
+    }
+    // Writes never overtake reads: every space written stands for at least one read.
+    if (pending) {
+      if (w > 0) {
+        codes[w] = 0x20;
+        if (offsets) {
+          start[w] = pendingStart;
+          end[w] = pendingEnd;
+        }
+        w++;
+      }
+      pending = false;
+    }
+    codes[w] = code;
+    if (offsets) {
+      start[w] = start[r]!;
+      end[w] = end[r]!;
+    }
+    w++;
+  }
+  buf.length = w;
 }
 
 // Invisible characters used (on purpose or by editors) to break words apart: ZWSP, ZWNJ, ZWJ,
@@ -212,18 +413,6 @@ function normalizeInto(text: string, out: Builder): Builder {
 const INVISIBLE = new Set([0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad]);
 
 const foldCache = new Map<string, string>();
-// Per BMP code unit: 0 not yet known, 1 unchanged by NFKC + lower-casing, 2 changed (or a surrogate).
-const foldState = new Uint8Array(0x10000);
-
-function unchangedByFolding(c: number): boolean {
-  let state = foldState[c]!;
-  if (state === 0) {
-    const ch = String.fromCharCode(c);
-    state = c < 0xd800 || c > 0xdfff ? (foldChar(ch) === ch ? 1 : 2) : 2;
-    foldState[c] = state;
-  }
-  return state === 1;
-}
 
 function foldChar(ch: string): string {
   let folded = foldCache.get(ch);
@@ -234,22 +423,21 @@ function foldChar(ch: string): string {
   return folded;
 }
 
-function foldCluster(cluster: string): string {
+function foldClusterText(cluster: string): string {
   return cluster.normalize('NFKC').toLowerCase();
 }
 
-const MARK = /\p{M}/u;
-const markCache = new Map<number, boolean>();
+/** Whether a code unit is a combining mark (classified once, see classify). */
+function isMarkUnit(c: number): boolean {
+  return ((foldTable[c]! || classify(c)) & FOLD_MARK) !== 0;
+}
 
-/** Whether a BMP code unit is a combining mark (cached; only called for units ≥ U+0300). */
+const MARK = /\p{M}/u;
+
+/** Whether a BMP code unit is a combining mark (only asked once per unit, see classify). */
 function isMark(c: number): boolean {
   if (c >= 0x4e00 && c <= 0x9fff) return false;
-  let mark = markCache.get(c);
-  if (mark === undefined) {
-    mark = MARK.test(String.fromCharCode(c));
-    markCache.set(c, mark);
-  }
-  return mark;
+  return MARK.test(String.fromCharCode(c));
 }
 
 /** Han ideographs, BMP blocks and the high surrogates of the supplementary ones. */
@@ -258,40 +446,9 @@ function isHanUnit(c: number): boolean {
 }
 
 /** JavaScript's `\s`, by code unit. */
-function isSpace(c: number): boolean {
-  return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
-const UTF16 = new TextDecoder('utf-16le');
-
-/** A string from the first `length` units of `codes`. */
-export function codesToString(codes: Uint16Array, length: number): string {
-  // The decoder is several times faster than fromCharCode, but replaces lone surrogates, which
-  // must survive unchanged: use it only when there are none.
-  let surrogates = false;
-  for (let i = 0; i < length; i++) {
-    const c = codes[i]!;
-    if (c >= 0xd800 && c <= 0xdfff) {
-      surrogates = true;
-      break;
-    }
-  }
-  if (!surrogates) return UTF16.decode(new Uint8Array(codes.buffer, codes.byteOffset, length * 2));
-  const CHUNK = 8192;
-  if (length <= CHUNK) return String.fromCharCode.apply(null, codes.subarray(0, length) as unknown as number[]);
-  let s = '';
-  for (let i = 0; i < length; i += CHUNK) s += String.fromCharCode.apply(null, codes.subarray(i, Math.min(length, i + CHUNK)) as unknown as number[]);
-  return s;
-}
+const SPACE = (() => {
+  const table = new Uint8Array(0x10000);
+  for (const c of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) table[c] = 1;
+  for (let c = 0x2000; c <= 0x200a; c++) table[c] = 1;
+  return table;
+})();

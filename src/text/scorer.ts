@@ -2,8 +2,8 @@ import type { RuleFile } from '../config/rule-schema';
 import type { Lang, Mention, Scoring, Sentiment } from '../core/types';
 import { detectLang } from './language';
 import type { Lexicon } from './lexicon';
-import { compileRuleSet, type MatchedSpan, type RuleExplanation, type RuleSet, type TextFields } from './matcher';
-import { normalizeWithOffsets, normalizeWithOffsetsTransient, originalRange, type NormalizedText } from './normalize';
+import { BODY_ONLY, compileRuleSet, type MatchedSpan, type RuleExplanation, type RuleSet, type TextFields } from './matcher';
+import { normalizeForMatch, normalizeWithOffsets, normalizeWithOffsetsTransient, originalRange, type NormalizedText } from './normalize';
 import type { ExtraSentimentTerm } from './sentiment-common';
 import { createEnSentiment } from './sentiment-en';
 import { compileZhSentiment } from './sentiment-zh';
@@ -79,11 +79,11 @@ export function createScorer(options: ScorerOptions): Scorer {
   const en = createEnSentiment({ extras, ruleTermWeight: settings.ruleTermWeight, neutralBand: settings.neutralBand });
   const index: TermIndex = builder.build();
 
-  const run = (n: NormalizedText, fields: TextFields, lang: Lang): Scoring => {
-    const occ = index.scan(n.text);
-    const hits = rules.match(n.text, occ, fields);
+  const run = (text: string, fields: TextFields, lang: Lang): Scoring => {
+    const occ = index.scan(text);
+    const hits = rules.match(text, occ, fields);
     const active = new Set(hits.map((r) => r.ruleId));
-    const sentiment: Sentiment = lang === 'en' ? en.score(n.text, active) : zh.score(n.text, occ, active);
+    const sentiment: Sentiment = lang === 'en' ? en.score(text, active) : zh.score(text, occ, active);
     return { rules: hits, sentiment };
   };
 
@@ -92,19 +92,20 @@ export function createScorer(options: ScorerOptions): Scorer {
     ruleIds: rules.ruleIds,
     score(mention) {
       const { text, titleLength } = join(mention.title, mention.body);
+      // Offsets only to find where the title ends in the normalised text.
+      if (titleLength < 0) return run(normalizeForMatch(text), BODY_ONLY, mention.lang);
       const n = normalizeWithOffsetsTransient(text);
-      return run(n, fieldsOf(n, titleLength, text.length), mention.lang);
+      return run(n.text, fieldsOf(n, titleLength, text.length), mention.lang);
     },
     scoreText(text, lang) {
-      const n = normalizeWithOffsetsTransient(text);
-      return run(n, { titleEnd: 0, bodyStart: 0 }, lang ?? detectLang(text));
+      return run(normalizeForMatch(text), BODY_ONLY, lang ?? detectLang(text));
     },
     explain(input) {
       const { text, titleLength } = join(input.title ?? '', input.body);
       const n = normalizeWithOffsets(text);
       const fields = fieldsOf(n, titleLength, text.length);
       const lang = input.lang ?? detectLang(text);
-      const scoring = run(n, fields, lang);
+      const scoring = run(n.text, fields, lang);
       const explained = rules.explain(n.text, index.scan(n.text), fields).map((r) => ({
         ...r,
         spans: r.spans.map((s) => {

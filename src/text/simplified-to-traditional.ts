@@ -1,4 +1,5 @@
 import { Locale } from 'opencc-js';
+import { UnitBuffer } from './unit-buffer';
 
 /**
  * Simplified → Traditional (Taiwan) conversion that keeps track of where every output character
@@ -12,44 +13,56 @@ import { Locale } from 'opencc-js';
  * flat table, which answers "nothing starts here" for most characters of a Traditional text.
  */
 
-/** Where each unit of a converted string came from: `start[i]`/`end[i]` are source offsets. */
-export interface OffsetSink {
-  /** Append one output unit that came from the source range [start, end). */
-  push(code: number, start: number, end: number): void;
-}
-
 const PAIR_BITS = 1 << 21;
 
 function pairHash(a: number, b: number): number {
   return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - 21);
 }
 
-/** A trie over UTF-16 code units; node 0 is the root, whose children live in a flat table. */
+/**
+ * A trie over UTF-16 code units; node 0 is the root, whose children live in a flat table. Built
+ * with a Map per node, then frozen into flat arrays (each node's children sorted in one range),
+ * which {@link longest} walks without hashing.
+ */
 class CodeTrie {
   readonly root = new Int32Array(0x10000).fill(-1);
-  private readonly children: Map<number, number>[] = [new Map()];
+  private building: Map<number, number>[] | undefined = [new Map()];
+  // Frozen children: node `x`'s children are childCode/childNode[childStart[x] .. childStart[x + 1]).
+  private childStart = new Int32Array(0);
+  private childCode = new Uint16Array(0);
+  private childNode = new Int32Array(0);
   /** Replacement ending at a node (undefined: no entry ends here). */
   readonly value: (string | undefined)[] = [undefined];
-  /** Whether an entry ending here is a phrase used for segmentation. */
-  readonly segment: boolean[] = [false];
+  /** 1 where an entry ending here is a phrase used for segmentation. */
+  private segment = new Uint8Array(0);
+  private readonly segmentList: boolean[] = [false];
   /** 1 for a first code unit that begins some segmentation phrase. */
   readonly segmentRoot = new Uint8Array(0x10000);
+  /** 1 for a code unit that is a whole segmentation phrase by itself. */
+  readonly wholePhrase = new Uint8Array(0x10000);
   /** Node where the entry found by the last {@link longest} call ends. */
   lastNode = -1;
   // Bitmap over a hash of the first two code units of every segmentation phrase. Most positions
   // of a Traditional text whose character begins some phrase fail on the second character; the
-  // bitmap answers that without walking the trie's maps.
+  // bitmap answers that without walking the trie.
   private readonly pairs = new Uint8Array(PAIR_BITS >> 3);
-  /** 1 for a code unit that is a whole segmentation phrase by itself. */
-  private readonly single = new Uint8Array(0x10000);
 
   /** Whether a segmentation phrase may start with `c` followed by `next` (-1 at the end of the text). */
   maySegment(c: number, next: number): boolean {
     if (this.segmentRoot[c] === 0) return false;
-    if (this.single[c] === 1) return true;
-    if (next < 0) return false;
+    if (this.wholePhrase[c] === 1) return true;
+    return next >= 0 && this.mayStartPair(c, next);
+  }
+
+  /** Whether some segmentation phrase of two or more units may start with `c`, `next` (false: certainly none). */
+  mayStartPair(c: number, next: number): boolean {
+    return this.pairBit(c, next) === 1;
+  }
+
+  /** {@link mayStartPair} as 1 or 0, for callers that add it up rather than branch on it. */
+  pairBit(c: number, next: number): number {
     const h = pairHash(c, next);
-    return (this.pairs[h >> 3]! & (1 << (h & 7))) !== 0;
+    return (this.pairs[h >> 3]! >>> (h & 7)) & 1;
   }
 
   /** Add `source → target`; an existing entry keeps its value (earlier dictionaries win, as in opencc-js). */
@@ -58,14 +71,37 @@ class CodeTrie {
     for (let i = 0; i < source.length; i++) node = this.child(node, source.charCodeAt(i));
     if (this.value[node] === undefined) this.value[node] = target;
     if (segment) {
-      this.segment[node] = true;
+      this.segmentList[node] = true;
       this.segmentRoot[source.charCodeAt(0)] = 1;
-      if (source.length === 1) this.single[source.charCodeAt(0)] = 1;
+      if (source.length === 1) this.wholePhrase[source.charCodeAt(0)] = 1;
       else {
         const h = pairHash(source.charCodeAt(0), source.charCodeAt(1));
         this.pairs[h >> 3]! |= 1 << (h & 7);
       }
     }
+  }
+
+  /** Turn the per-node maps into flat sorted child ranges; no entry can be added afterwards. */
+  freeze(): void {
+    const maps = this.building!;
+    const nodes = maps.length;
+    let edges = 0;
+    for (const m of maps) edges += m.size;
+    this.childStart = new Int32Array(nodes + 1);
+    this.childCode = new Uint16Array(edges);
+    this.childNode = new Int32Array(edges);
+    let at = 0;
+    for (let x = 0; x < nodes; x++) {
+      this.childStart[x] = at;
+      for (const [code, child] of [...maps[x]!].sort((p, q) => p[0] - q[0])) {
+        this.childCode[at] = code;
+        this.childNode[at] = child;
+        at++;
+      }
+    }
+    this.childStart[nodes] = at;
+    this.segment = Uint8Array.from(this.segmentList, (b) => (b ? 1 : 0));
+    this.building = undefined;
   }
 
   /**
@@ -77,16 +113,30 @@ class CodeTrie {
     if (node < 0) return -1;
     let best = -1;
     for (let j = i + 1; ; j++) {
-      if (this.value[node] !== undefined && (!segmentOnly || this.segment[node])) {
+      if (this.value[node] !== undefined && (!segmentOnly || this.segment[node] === 1)) {
         best = j;
         this.lastNode = node;
       }
       if (j >= limit) break;
-      const next = this.children[node]!.get(s[j]!);
-      if (next === undefined) break;
-      node = next;
+      node = this.next(node, s[j]!);
+      if (node < 0) break;
     }
     return best;
+  }
+
+  /** The child of `node` along `code`, or -1 (binary search over its sorted children). */
+  private next(node: number, code: number): number {
+    let lo = this.childStart[node]!;
+    let hi = this.childStart[node + 1]! - 1;
+    const codes = this.childCode;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = codes[mid]!;
+      if (c === code) return this.childNode[mid]!;
+      if (c < code) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   private child(node: number, code: number): number {
@@ -97,7 +147,7 @@ class CodeTrie {
       this.root[code] = created;
       return created;
     }
-    const map = this.children[node]!;
+    const map = this.building![node]!;
     const existing = map.get(code);
     if (existing !== undefined) return existing;
     const created = this.create();
@@ -106,10 +156,10 @@ class CodeTrie {
   }
 
   private create(): number {
-    this.children.push(new Map());
+    this.building!.push(new Map());
     this.value.push(undefined);
-    this.segment.push(false);
-    return this.children.length - 1;
+    this.segmentList.push(false);
+    return this.building!.length - 1;
   }
 }
 
@@ -118,6 +168,8 @@ interface Tables {
   stage1: CodeTrie;
   /** Stage 2: Taiwan variants (phrases that protect names, then single characters). */
   stage2: CodeTrie;
+  /** Per BMP unit, what the conversion loop does with it (see unitActions). */
+  actions: Int32Array;
 }
 
 let tables: Tables | undefined;
@@ -149,7 +201,9 @@ function getTables(): Tables {
   load(stage1, first ?? [], (i) => segmentation.has((first ?? [])[i]));
   const stage2 = new CodeTrie();
   load(stage2, second ?? [], () => false);
-  tables = { stage1, stage2 };
+  stage1.freeze();
+  stage2.freeze();
+  tables = { stage1, stage2, actions: unitActions(stage1, stage2) };
   return tables;
 }
 
@@ -158,138 +212,287 @@ export function warmUpTraditional(): void {
   getTables();
 }
 
-// Stage-1 output of the current segment, waiting for stage 2 (reused between calls).
-let midCodes = new Uint16Array(256);
-let midStart = new Int32Array(256);
-let midEnd = new Int32Array(256);
-let midLength = 0;
+// What the conversion does with a BMP unit, one Int32Array entry per unit: -1 for the general
+// path (surrogates, ideographic description characters, character entries of several units);
+// otherwise the unit stage 1 makes of it on its own (its character entry, or itself) in the low
+// 16 bits, plus flags.
+/** Bit of the flag: some segmentation phrase of two or more units starts with the unit. */
+export const MAY_START_PHRASE_BIT = 16;
+const MAY_START_PHRASE = 1 << MAY_START_PHRASE_BIT;
+/** Bit of the flag: the unit is a segmentation phrase by itself. */
+export const WHOLE_PHRASE_BIT = 17;
+const WHOLE_PHRASE = 1 << WHOLE_PHRASE_BIT;
+const VARIANT = 1 << 18; // the unit it becomes starts a Taiwan-variant (stage 2) entry
+// Unit-wise table only (see unitWiseTable): halves of a surrogate pair that converts to itself.
+/** Bit of the flag: a low surrogate (itself, if a high one comes before it). */
+export const LOW_HALF_BIT = 19;
+const LOW_HALF = 1 << LOW_HALF_BIT;
+/** Bit of the flag: a high surrogate whose character starts no entry (itself, if a low one follows). */
+export const HIGH_HALF_BIT = 20;
+const HIGH_HALF = 1 << HIGH_HALF_BIT;
 
-function pushMid(code: number, start: number, end: number): void {
-  if (midLength === midCodes.length) {
-    const size = midLength * 2;
-    const codes = new Uint16Array(size);
-    codes.set(midCodes);
-    const starts = new Int32Array(size);
-    starts.set(midStart);
-    const ends = new Int32Array(size);
-    ends.set(midEnd);
-    midCodes = codes;
-    midStart = starts;
-    midEnd = ends;
-  }
-  midCodes[midLength] = code;
-  midStart[midLength] = start;
-  midEnd[midLength] = end;
-  midLength++;
-}
-
-/**
- * Convert the first `n` code units of `s` (already NFKC-folded and lower-cased) to Traditional Chinese (Taiwan), appending each
- * output unit to `sink` with the source range it came from: `srcStart[i]`/`srcEnd[i]` give the
- * original range of unit `i` of `s`. A replacement of the same length maps unit for unit; one of
- * another length maps every output unit to the whole replaced range.
- *
- * opencc's three passes are folded into one: a Simplified phrase starting at a position is a
- * segment of its own and is replaced whole; between phrases, characters are replaced one by one
- * (the character dictionary has single characters only); the Taiwan-variant pass then runs over
- * each segment's output, and only when that output has a character it could change.
- */
-export function toTraditionalWithOffsets(s: Uint16Array, n: number, srcStart: Int32Array, srcEnd: Int32Array, sink: OffsetSink): void {
-  const { stage1, stage2 } = getTables();
-  midLength = 0;
-  let variants = false;
-  const flush = (): void => {
-    if (variants) convertSegmentVariants(stage2, sink);
-    else for (let k = 0; k < midLength; k++) sink.push(midCodes[k]!, midStart[k]!, midEnd[k]!);
-    midLength = 0;
-    variants = false;
-  };
-  const plain = plainTable(stage1, stage2);
-  let i = 0;
-  while (i < n) {
-    const c = s[i]!;
-    // Most characters of a Traditional text start no entry at all: copy them.
-    if (plain[c] === 1) {
-      pushMid(c, srcStart[i]!, srcEnd[i]!);
-      i++;
-      continue;
-    }
-    const phraseEnd = stage1.maySegment(c, i + 1 < n ? s[i + 1]! : -1) ? stage1.longest(s, i, n, true) : -1;
-    if (phraseEnd > 0) {
-      // A phrase is a segment of its own: close the run before it, convert it, close it.
-      flush();
-      const value = stage1.value[stage1.lastNode]!;
-      const same = value.length === phraseEnd - i;
-      for (let k = 0; k < value.length; k++) {
-        const code = value.charCodeAt(k);
-        if (stage2.root[code]! >= 0) variants = true;
-        pushMid(code, srcStart[same ? i + k : i]!, srcEnd[same ? i + k : phraseEnd - 1]!);
-      }
-      flush();
-      i = phraseEnd;
-      continue;
-    }
-    const len = unmatchedLength(s, n, i);
-    const node = stage1.root[c]!;
-    const value = len === 1 && node >= 0 ? stage1.value[node] : undefined;
-    if (value !== undefined) {
-      for (let k = 0; k < value.length; k++) {
-        const code = value.charCodeAt(k);
-        if (stage2.root[code]! >= 0) variants = true;
-        pushMid(code, srcStart[i]!, srcEnd[i]!);
-      }
-    } else if (len === 2 && node >= 0 && stage1.longest(s, i, i + 2, false) === i + 2) {
-      // A supplementary-plane character with its own entry.
-      const v = stage1.value[stage1.lastNode]!;
-      for (let k = 0; k < v.length; k++) {
-        const code = v.charCodeAt(k);
-        if (stage2.root[code]! >= 0) variants = true;
-        pushMid(code, srcStart[v.length === 2 ? i + k : i]!, srcEnd[v.length === 2 ? i + k : i + 1]!);
-      }
-    } else {
-      for (let k = 0; k < len; k++) {
-        const code = s[i + k]!;
-        if (stage2.root[code]! >= 0) variants = true;
-        pushMid(code, srcStart[i + k]!, srcEnd[i + k]!);
-      }
-    }
-    i += len;
-  }
-  flush();
-}
-
-let plainCache: Uint8Array | undefined;
-
-/**
- * 1 for code units that no dictionary entry of either stage starts with and that are neither
- * surrogates nor ideographic description characters: they are copied unchanged.
- */
-function plainTable(stage1: CodeTrie, stage2: CodeTrie): Uint8Array {
-  if (plainCache) return plainCache;
-  const table = new Uint8Array(0x10000);
+function unitActions(stage1: CodeTrie, stage2: CodeTrie): Int32Array {
+  const table = new Int32Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
-    const special = stage1.root[c]! >= 0 || stage2.root[c]! >= 0 || (c >= 0xd800 && c <= 0xdfff) || (c >= 0x2ff0 && c <= 0x2fff);
-    table[c] = special ? 0 : 1;
+    const node = stage1.root[c]!;
+    const value = node >= 0 ? stage1.value[node] : undefined;
+    if ((c >= 0xd800 && c <= 0xdfff) || (c >= 0x2ff0 && c <= 0x2fff) || (value !== undefined && value.length !== 1)) {
+      table[c] = -1;
+      continue;
+    }
+    const unit = value === undefined ? c : value.charCodeAt(0);
+    let action = unit;
+    if (stage1.segmentRoot[c] === 1) action |= stage1.wholePhrase[c] === 1 ? WHOLE_PHRASE : MAY_START_PHRASE;
+    if (stage2.root[unit]! >= 0) action |= VARIANT;
+    table[c] = action;
   }
-  plainCache = table;
   return table;
 }
 
-/** Stage 2 (Taiwan variants) over the buffered segment, longest match first. */
-function convertSegmentVariants(trie: CodeTrie, sink: OffsetSink): void {
+let unitWiseCache: Int32Array | undefined;
+// Phrase replacements with their Taiwan variants settled (null: a variant changes the length), per trie node.
+const settledPhrases = new Map<number, string | null>();
+
+/**
+ * The table for converting unit by unit (see {@link settleUnitWise}), built on first use: per BMP
+ * unit, -1 for "convert the general way"; otherwise the unit it becomes alone (low 16 bits) with
+ * the MAY_START_PHRASE and WHOLE_PHRASE flags (a phrase may start there) and VARIANT (the text
+ * needs the general conversion); surrogates whose character starts no entry are themselves, with
+ * LOW_HALF or HIGH_HALF (the caller checks that they pair up).
+ */
+export function unitWiseTable(): Int32Array {
+  if (unitWiseCache) return unitWiseCache;
+  const { stage1, stage2, actions } = getTables();
+  const table = actions.slice();
+  for (let c = 0xd800; c <= 0xdbff; c++) table[c] = stage1.root[c]! < 0 && stage2.root[c]! < 0 ? c | HIGH_HALF : -1;
+  for (let c = 0xdc00; c <= 0xdfff; c++) table[c] = c | LOW_HALF;
+  unitWiseCache = table;
+  return table;
+}
+
+/**
+ * Finish converting `s[0..n)` unit by unit — the same conversion as {@link toTraditionalInto}
+ * for nearly every text, and one that maps offsets unit for unit. The caller has looked every
+ * unit up in {@link unitWiseTable}: `converted[k]` holds the low 16 bits of its entry,
+ * `candidates[0..count)` (increasing) the positions whose entry has MAY_START_PHRASE or
+ * WHOLE_PHRASE, `all` the OR of all the entries (or -1 if surrogates did not pair up). Settles
+ * the phrases leftmost-first as the general conversion does (a phrase is a segment of its own, so
+ * its Taiwan variants are settled on its replacement alone) and returns true; returns false when
+ * the text needs the general conversion: a Taiwan variant outside a phrase, a replacement of
+ * another length than what it replaces, a character outside the BMP with an entry, a lone
+ * surrogate, an ideographic description character.
+ */
+export function settleUnitWise(s: Uint16Array, n: number, converted: Uint16Array, candidates: Int32Array, count: number, all: number): boolean {
+  if (all < 0 || (all & VARIANT) !== 0) return false;
+  const { stage1, stage2, actions } = getTables();
+  let done = 0;
+  for (let c = 0; c < count; c++) {
+    const i = candidates[c]!;
+    // Inside the phrase found before: the general conversion never looks here.
+    if (i < done) continue;
+    const u = s[i]!;
+    // Most candidates fail the two-unit bitmap at once.
+    if ((actions[u]! & WHOLE_PHRASE) === 0 && (i + 1 === n || !stage1.mayStartPair(u, s[i + 1]!))) continue;
+    const end = stage1.longest(s, i, n, true);
+    if (end < 0) continue;
+    let value = settledPhrases.get(stage1.lastNode);
+    if (value === undefined) {
+      value = variantsSameLength(stage2, stage1.value[stage1.lastNode]!);
+      settledPhrases.set(stage1.lastNode, value);
+    }
+    if (value === null || value.length !== end - i) return false;
+    for (let m = 0; m < value.length; m++) converted[i + m] = value.charCodeAt(m);
+    done = end;
+  }
+  return true;
+}
+
+let candidateScratch = new Int32Array(1024);
+
+/**
+ * Convert `s[0..n)` unit by unit into `converted` (see {@link settleUnitWise}); false when the
+ * text needs the general conversion. For callers that have the folded units already.
+ */
+export function toTraditionalUnitWise(s: Uint16Array, n: number, converted: Uint16Array): boolean {
+  const table = unitWiseTable();
+  if (candidateScratch.length < n) candidateScratch = new Int32Array(n);
+  const candidates = candidateScratch;
+  let count = 0;
+  let all = 0;
+  let highBefore = 0;
+  let unpaired = 0;
+  for (let k = 0; k < n; k++) {
+    const action = table[s[k]!]!;
+    all |= action;
+    converted[k] = action & 0xffff;
+    // Appended without a branch: most units start no phrase.
+    candidates[count] = k;
+    count += ((action >>> MAY_START_PHRASE_BIT) | (action >>> WHOLE_PHRASE_BIT)) & 1;
+    // A low half must follow a high half, and only there.
+    unpaired |= ((action >>> LOW_HALF_BIT) & 1) ^ highBefore;
+    highBefore = (action >>> HIGH_HALF_BIT) & 1;
+  }
+  return settleUnitWise(s, n, converted, candidates, count, (unpaired | highBefore) !== 0 ? -1 : all);
+}
+
+/** Stage 2 over one segment's text, or null when a replacement has another length than what it replaces (offsets would not map unit for unit). */
+function variantsSameLength(trie: CodeTrie, segment: string): string | null {
+  const codes = new Uint16Array(segment.length);
+  for (let i = 0; i < segment.length; i++) codes[i] = segment.charCodeAt(i);
+  let out = '';
   let i = 0;
-  while (i < midLength) {
-    const end = trie.root[midCodes[i]!]! >= 0 ? trie.longest(midCodes, i, midLength, false) : -1;
-    if (end < 0) {
-      const len = unmatchedLength(midCodes, midLength, i);
-      for (let k = 0; k < len; k++) sink.push(midCodes[i + k]!, midStart[i + k]!, midEnd[i + k]!);
+  while (i < codes.length) {
+    const stop = trie.root[codes[i]!]! >= 0 ? trie.longest(codes, i, codes.length, false) : -1;
+    if (stop < 0) {
+      const len = unmatchedLength(codes, codes.length, i);
+      out += segment.slice(i, i + len);
       i += len;
       continue;
     }
     const value = trie.value[trie.lastNode]!;
-    const same = value.length === end - i;
-    for (let k = 0; k < value.length; k++) sink.push(value.charCodeAt(k), midStart[same ? i + k : i]!, midEnd[same ? i + k : end - 1]!);
-    i = end;
+    if (value.length !== stop - i) return null;
+    out += value;
+    i = stop;
+  }
+  return out;
+}
+
+// The current segment while stage 2 rewrites it (reused between calls).
+let segmentScratch: UnitBuffer | undefined;
+let segmentScratchOffsets: UnitBuffer | undefined;
+
+/**
+ * Convert the first `n` code units of `s` (already NFKC-folded and lower-cased) to Traditional
+ * Chinese (Taiwan), appending the result to `out`. When `out` keeps offsets, each output unit gets
+ * a source range from `srcStart`/`srcEnd` (the original range of each unit of `s`): a replacement
+ * of the same length maps unit for unit, one of another length maps every output unit to the whole
+ * replaced range.
+ *
+ * opencc's three passes are folded into one: a Simplified phrase starting at a position is a
+ * segment of its own and is replaced whole; between phrases, characters are replaced one by one
+ * (the character dictionary has single characters only); the Taiwan-variant pass then rewrites
+ * each segment's output in place, and only when that output has a character it could change.
+ * Most units start no phrase and have a one-unit character entry or none: one table lookup
+ * converts them.
+ */
+export function toTraditionalInto(s: Uint16Array, n: number, srcStart: Int32Array, srcEnd: Int32Array, out: UnitBuffer): void {
+  const { stage1, stage2, actions } = getTables();
+  const offsets = out.withOffsets;
+  // One output unit per input unit on the common path; the other paths reserve for themselves
+  // and leave one free slot per unit still to read.
+  out.reserve(n);
+  let { codes, start, end } = out;
+  let k = out.length;
+  let segmentStart = k;
+  let variants = 0;
+  let i = 0;
+  while (i < n) {
+    const c = s[i]!;
+    const action = actions[c]!;
+    // Most units start no phrase (or fail the two-unit bitmap at once): one unit out, here.
+    if (action >= 0 && (action & WHOLE_PHRASE) === 0 && ((action & MAY_START_PHRASE) === 0 || i + 1 === n || !stage1.mayStartPair(c, s[i + 1]!))) {
+      variants |= action;
+      codes[k] = action & 0xffff;
+      if (offsets) {
+        start[k] = srcStart[i]!;
+        end[k] = srcEnd[i]!;
+      }
+      k++;
+      i++;
+      continue;
+    }
+    out.length = k;
+    const phraseEnd = action >= 0 || stage1.maySegment(c, i + 1 < n ? s[i + 1]! : -1) ? stage1.longest(s, i, n, true) : -1;
+    if (phraseEnd > 0) {
+      // A phrase is a segment of its own: close the run before it, convert it, close it.
+      if ((variants & VARIANT) !== 0) rewriteVariants(stage2, out, segmentStart);
+      const value = stage1.value[stage1.lastNode]!;
+      const same = value.length === phraseEnd - i;
+      segmentStart = out.length;
+      variants = 0;
+      for (let m = 0; m < value.length; m++) {
+        const code = value.charCodeAt(m);
+        if (stage2.root[code]! >= 0) variants = VARIANT;
+        out.push(code, srcStart[same ? i + m : i]!, srcEnd[same ? i + m : phraseEnd - 1]!);
+      }
+      if (variants !== 0) rewriteVariants(stage2, out, segmentStart);
+      segmentStart = out.length;
+      variants = 0;
+      i = phraseEnd;
+    } else if (action >= 0) {
+      // No phrase starts here after all: the unit alone.
+      variants |= action;
+      out.push(action & 0xffff, srcStart[i]!, srcEnd[i]!);
+      i++;
+    } else {
+      // Surrogates, ideographic description sequences, entries of several units.
+      const len = unmatchedLength(s, n, i);
+      const node = stage1.root[c]!;
+      const value = len === 1 && node >= 0 ? stage1.value[node] : undefined;
+      if (value !== undefined) {
+        for (let m = 0; m < value.length; m++) {
+          const code = value.charCodeAt(m);
+          if (stage2.root[code]! >= 0) variants = VARIANT;
+          out.push(code, srcStart[i]!, srcEnd[i]!);
+        }
+      } else if (len === 2 && node >= 0 && stage1.longest(s, i, i + 2, false) === i + 2) {
+        // A supplementary-plane character with its own entry.
+        const v = stage1.value[stage1.lastNode]!;
+        for (let m = 0; m < v.length; m++) {
+          const code = v.charCodeAt(m);
+          if (stage2.root[code]! >= 0) variants = VARIANT;
+          out.push(code, srcStart[v.length === 2 ? i + m : i]!, srcEnd[v.length === 2 ? i + m : i + 1]!);
+        }
+      } else {
+        for (let m = 0; m < len; m++) {
+          const code = s[i + m]!;
+          if (stage2.root[code]! >= 0) variants = VARIANT;
+          out.push(code, srcStart[i + m]!, srcEnd[i + m]!);
+        }
+      }
+      i += len;
+    }
+    out.reserve(n - i);
+    ({ codes, start, end } = out);
+    k = out.length;
+  }
+  out.length = k;
+  if ((variants & VARIANT) !== 0) rewriteVariants(stage2, out, segmentStart);
+}
+
+/** Stage 2 (Taiwan variants) over the segment `out[from..]`, longest match first, in place. */
+function rewriteVariants(trie: CodeTrie, out: UnitBuffer, from: number): void {
+  const offsets = out.withOffsets;
+  let seg = offsets ? segmentScratchOffsets : segmentScratch;
+  if (!seg) {
+    seg = new UnitBuffer(256, offsets);
+    if (offsets) segmentScratchOffsets = seg;
+    else segmentScratch = seg;
+  }
+  const length = out.length - from;
+  seg.length = 0;
+  seg.reserve(length);
+  seg.codes.set(out.codes.subarray(from, out.length));
+  if (offsets) {
+    seg.start.set(out.start.subarray(from, out.length));
+    seg.end.set(out.end.subarray(from, out.length));
+  }
+  seg.length = length;
+  out.length = from;
+  const { codes, start, end } = seg;
+  let i = 0;
+  while (i < length) {
+    const stop = trie.root[codes[i]!]! >= 0 ? trie.longest(codes, i, length, false) : -1;
+    if (stop < 0) {
+      const len = unmatchedLength(codes, length, i);
+      for (let k = 0; k < len; k++) out.push(codes[i + k]!, offsets ? start[i + k]! : 0, offsets ? end[i + k]! : 0);
+      i += len;
+      continue;
+    }
+    const value = trie.value[trie.lastNode]!;
+    const same = value.length === stop - i;
+    for (let k = 0; k < value.length; k++) out.push(value.charCodeAt(k), offsets ? start[same ? i + k : i]! : 0, offsets ? end[same ? i + k : stop - 1]! : 0);
+    i = stop;
   }
 }
 

@@ -1,5 +1,6 @@
-import { AhoCorasick } from './aho-corasick';
+import { AhoCorasick, type AcMatches } from './aho-corasick';
 import { hasTermBoundaries } from './term-boundary';
+import { unitsOf } from './unit-buffer';
 
 /**
  * One automaton for every word the scorer looks for — rule terms, query terms, topic terms and
@@ -9,12 +10,7 @@ import { hasTermBoundaries } from './term-boundary';
  */
 
 /** Occurrences from one scan, ordered by end offset (longest first at the same end). */
-export interface Occurrences {
-  length: number;
-  term: Int32Array;
-  start: Int32Array;
-  end: Int32Array;
-}
+export type Occurrences = AcMatches;
 
 /** Collects the normalised strings to look for; {@link build} freezes them into an index. */
 export class TermIndexBuilder {
@@ -60,27 +56,20 @@ export class TermIndex {
   scan(text: string): Occurrences {
     const out = this.buffer;
     out.length = 0;
-    this.automaton.scan(text, (id, start, end) => {
-      if (!hasTermBoundaries(text, start, end)) return;
-      if (out.length === out.term.length) grow(out);
-      out.term[out.length] = id;
-      out.start[out.length] = start;
-      out.end[out.length] = end;
-      out.length++;
-    });
+    this.automaton.collect(unitsOf(text), text.length, out);
+    // Latin terms must stand on word boundaries: drop the occurrences that do not (rare: most
+    // occurrences begin and end with CJK characters, which need no check).
+    let kept = 0;
+    for (let k = 0; k < out.length; k++) {
+      const start = out.start[k]!;
+      const end = out.end[k]!;
+      if (!hasTermBoundaries(text, start, end)) continue;
+      out.term[kept] = out.term[k]!;
+      out.start[kept] = start;
+      out.end[kept] = end;
+      kept++;
+    }
+    out.length = kept;
     return out;
   }
-}
-
-function grow(o: Occurrences): void {
-  const size = o.term.length * 2;
-  const term = new Int32Array(size);
-  term.set(o.term);
-  const start = new Int32Array(size);
-  start.set(o.start);
-  const end = new Int32Array(size);
-  end.set(o.end);
-  o.term = term;
-  o.start = start;
-  o.end = end;
 }
