@@ -57,10 +57,6 @@ export class AhoCorasick {
   // there or on its dict chain)`: the scan learns whether to report without another lookup.
   private readonly rootTo: Int32Array;
   private readonly childTo: Int32Array;
-  // Bitmap over a hash of every (state, code unit) edge. Most lookups from a non-root state miss
-  // (the text goes on with something no pattern continues with), and states of common
-  // characters have many children: one bit answers most misses without searching them.
-  private readonly edges = new Uint8Array(EDGE_BITS >> 3);
 
   /**
    * Build the automaton; O(total pattern length).
@@ -129,12 +125,6 @@ export class AhoCorasick {
     const encode = (x: number): number => (x < 0 ? -1 : x * 2 + (this.report[x] !== -1 ? 1 : 0));
     this.rootTo = this.rootNext.map(encode);
     this.childTo = this.childNode.map(encode);
-    for (let x = 1; x < states; x++) {
-      for (let k = this.childStart[x]!; k < this.childStart[x + 1]!; k++) {
-        const h = edgeHash(x, this.childCode[k]!);
-        this.edges[h >> 3]! |= 1 << (h & 7);
-      }
-    }
   }
 
   /** Number of patterns the automaton was built from. */
@@ -227,8 +217,6 @@ export class AhoCorasick {
 
   /** As {@link child}, the target encoded as in childTo. */
   private childEncoded(state: number, c: number): number {
-    const h = edgeHash(state, c);
-    if ((this.edges[h >> 3]! & (1 << (h & 7))) === 0) return -1;
     const codes = this.childCode;
     let lo = this.childStart[state]!;
     let hi = this.childStart[state + 1]!;
@@ -291,12 +279,6 @@ export class AhoCorasick {
       }
     }
   }
-}
-
-const EDGE_BITS = 1 << 19;
-
-function edgeHash(state: number, c: number): number {
-  return (Math.imul(state, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) >>> (32 - 19);
 }
 
 function growMatches(o: AcMatches): void {

@@ -1,4 +1,5 @@
 import type { Lang } from '../core/types';
+import { unitsOf } from './unit-buffer';
 
 /**
  * Language by character classes: cheap enough for every mention, and robust on the mixed text
@@ -25,29 +26,34 @@ export function detectLang(text: string): Lang {
   const head = text.length > LANG_SAMPLE_CHARS ? text.slice(0, LANG_SAMPLE_CHARS) : text;
   // Most posts have no link or address: skip the regular expression for them.
   const sample = head.includes('@') || head.includes('://') || head.includes('www.') ? head.replace(LINKS, ' ') : head;
-  const counts = scratchCounts.fill(0);
+  const units = unitsOf(sample);
+  // Counts in 13-bit fields of two integers (a sample has at most 4,000 units), added from small
+  // tables per kind: no branch per character (a mixed text would mispredict most of them), and
+  // no counter in memory to wait on.
+  let latin = 0;
+  let cjk = 0;
+  let otherLetters = 0;
   let latinWords = 0;
-  let inLatinWord = false;
+  let inLatinWord = 0;
   for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
+    const c = units[i]!;
     const kind = UNIT_KIND[c] || classify(c);
-    counts[kind]!++;
-    if (kind <= ACCENTED_LETTER) {
-      if (!inLatinWord) latinWords++;
-      inLatinWord = true;
-    } else if (!(inLatinWord && c === 0x27)) {
-      // An apostrophe inside a word (don't) does not end it.
-      inLatinWord = false;
-    }
+    latin += LATIN_FIELDS[kind]!;
+    cjk += CJK_FIELDS[kind]!;
+    otherLetters += OTHER_FIELD[kind]!;
+    const letter = LATIN_LETTER_FLAG[kind]!;
+    latinWords += letter & (inLatinWord ^ 1);
+    // An apostrophe inside a word (don't) does not end it. (((c ^ 0x27) - 1) >>> 31) is 1 for an
+    // apostrophe and 0 otherwise, without a branch.
+    inLatinWord = letter | (inLatinWord & (((c ^ 0x27) - 1) >>> 31));
   }
-  const han = counts[HAN]!;
-  const kanaHangul = counts[KANA_HANGUL]!;
-  const accented = counts[ACCENTED_LETTER]!;
-  const latinLetters = counts[LATIN_LETTER]! + accented;
-  const otherLetters = counts[OTHER_LETTER]!;
-  const cjk = han + kanaHangul;
+  const accented = latin >>> FIELD_BITS;
+  const latinLetters = (latin & FIELD_MASK) + accented;
+  const han = cjk & FIELD_MASK;
+  const kanaHangul = cjk >>> FIELD_BITS;
+  const cjkUnits = han + kanaHangul;
   // Japanese and Korean text carries Han characters too; a real share of kana/hangul tells them apart.
-  if (kanaHangul >= 2 && kanaHangul * 5 >= cjk) return 'other';
+  if (kanaHangul >= 2 && kanaHangul * 5 >= cjkUnits) return 'other';
   const zhScore = han;
   const enScore = latinWords * 2;
   if (han > 0 && zhScore >= enScore && zhScore >= otherLetters) return 'zh';
@@ -64,7 +70,14 @@ const KANA_HANGUL = 4;
 const OTHER_LETTER = 5;
 const NOT_COUNTED = 6;
 const UNIT_KIND = new Uint8Array(0x10000);
-const scratchCounts = new Int32Array(8);
+const FIELD_BITS = 13;
+const FIELD_MASK = (1 << FIELD_BITS) - 1;
+// Per kind, what it adds to the `latin` (ASCII letters, accented letters) and `cjk` (Han,
+// kana/hangul) field pairs.
+const LATIN_FIELDS = Int32Array.from([0, 1, 1 << FIELD_BITS, 0, 0, 0, 0]);
+const CJK_FIELDS = Int32Array.from([0, 0, 0, 1, 1 << FIELD_BITS, 0, 0]);
+const OTHER_FIELD = Int32Array.from([0, 0, 0, 0, 0, 1, 0]);
+const LATIN_LETTER_FLAG = Int32Array.from([0, 1, 1, 0, 0, 0, 0]);
 
 function classify(c: number): number {
   let kind: number;

@@ -17,3 +17,8 @@ export function hasTermBoundaries(text: string, start: number, end: number): boo
   if (end < text.length && isWordChar(text.charCodeAt(end - 1)) && isWordChar(text.charCodeAt(end))) return false;
   return true;
 }
+
+/** Whether occurrences of `term` can fail {@link hasTermBoundaries}: it begins or ends with a Latin letter or digit. */
+export function needsTermBoundaries(term: string): boolean {
+  return term.length > 0 && (isWordChar(term.charCodeAt(0)) || isWordChar(term.charCodeAt(term.length - 1)));
+}

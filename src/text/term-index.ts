@@ -1,5 +1,5 @@
 import { AhoCorasick, type AcMatches } from './aho-corasick';
-import { hasTermBoundaries } from './term-boundary';
+import { hasTermBoundaries, needsTermBoundaries } from './term-boundary';
 import { unitsOf } from './unit-buffer';
 
 /**
@@ -41,8 +41,13 @@ export class TermIndex {
   private readonly automaton: AhoCorasick;
   private readonly buffer: Occurrences = { length: 0, term: new Int32Array(64), start: new Int32Array(64), end: new Int32Array(64) };
 
+  // 1 for terms that begin or end with a Latin letter or digit: only their occurrences need the
+  // word-boundary check (CJK terms match anywhere).
+  private readonly latinEdged: Uint8Array;
+
   constructor(readonly terms: readonly string[]) {
     this.automaton = new AhoCorasick(terms.map((text, id) => ({ id, text })));
+    this.latinEdged = Uint8Array.from(terms, (t) => (needsTermBoundaries(t) ? 1 : 0));
   }
 
   get size(): number {
@@ -57,13 +62,14 @@ export class TermIndex {
     const out = this.buffer;
     out.length = 0;
     this.automaton.collect(unitsOf(text), text.length, out);
-    // Latin terms must stand on word boundaries: drop the occurrences that do not (rare: most
+    // Latin terms must stand on word boundaries: drop the occurrences that do not (most
     // occurrences begin and end with CJK characters, which need no check).
+    const { latinEdged } = this;
     let kept = 0;
     for (let k = 0; k < out.length; k++) {
       const start = out.start[k]!;
       const end = out.end[k]!;
-      if (!hasTermBoundaries(text, start, end)) continue;
+      if (latinEdged[out.term[k]!] === 1 && !hasTermBoundaries(text, start, end)) continue;
       out.term[kept] = out.term[k]!;
       out.start[kept] = start;
       out.end[kept] = end;
