@@ -70,7 +70,11 @@ export function createEnSentiment(options: EnSentimentOptions = {}): SentimentSc
   return {
     method: EN_SENTIMENT_METHOD,
     score(text: string, activeGroups?: ReadonlySet<string>): Sentiment {
-      const tokens = text.toLowerCase().match(TOKEN) ?? [];
+      // Lower-casing can only change the tokens through A–Z, İ and the Kelvin sign (checked over
+      // every code point); normalised text has none, and then the (costly, for Chinese text)
+      // copy is skipped.
+      const tokens = (CHANGES_TOKENS.test(text) ? text.toLowerCase() : text).match(TOKEN) ?? [];
+      const classes = wordClasses();
       const contributions = new ContributionList();
       // Words found so far, with their sentence, before contrast is applied.
       const found: { term: string; weight: number; notes: string[]; sentence: number; at: number }[] = [];
@@ -98,20 +102,20 @@ export function createEnSentiment(options: EnSentimentOptions = {}): SentimentSc
           intensifiedSince = -1;
           multiplier = 1;
         }
-        const word = tok.replace(/’/g, "'");
-        if (CONTRAST.has(word)) {
+        const word = tok.includes('’') ? tok.replace(/’/g, "'") : tok;
+        const cls = classes.get(word);
+        if (cls?.kind === CONTRAST_WORD) {
           contrasts.push({ sentence, at: i });
           continue;
         }
-        if (NEGATORS.has(word) || word.endsWith("n't")) {
+        if (cls?.kind === NEGATOR_WORD || word.endsWith("n't")) {
           negatedSince = i;
           negations++;
           continue;
         }
-        const boost = INTENSIFIERS.get(word);
-        if (boost !== undefined) {
+        if (cls?.kind === INTENSIFIER_WORD) {
           intensifiedSince = i;
-          multiplier = Math.min(multiplier * boost, MAX_MULTIPLIER);
+          multiplier = Math.min(multiplier * cls.boost, MAX_MULTIPLIER);
           continue;
         }
         let weight = 0;
@@ -125,7 +129,7 @@ export function createEnSentiment(options: EnSentimentOptions = {}): SentimentSc
           note = `規則 ${extra.group} 加詞`;
           consumed = extra.words.length;
         } else {
-          weight = afinn().getSentiment([word]);
+          weight = cls === undefined ? 0 : cls.afinn;
         }
         if (weight === 0) continue;
         const flipped = negations % 2 === 1;
@@ -176,6 +180,44 @@ function afinn(): Analyzer {
     shared = new natural.SentimentAnalyzer('English', undefined, 'afinn');
   }
   return shared;
+}
+
+/** Tokens lower-casing could change: see score. */
+const CHANGES_TOKENS = /[A-Z\u0130\u212A]/;
+
+const CONTRAST_WORD = 1;
+const NEGATOR_WORD = 2;
+const INTENSIFIER_WORD = 3;
+
+/** What a word is to the scorer: a contrast marker, a negator, an intensifier (with its boost), or none of these, with its AFINN weight. */
+interface WordClass {
+  kind: number;
+  boost: number;
+  afinn: number;
+}
+
+let classesCache: Map<string, WordClass> | undefined;
+
+/**
+ * Every word the scorer knows, in one map (one lookup per token instead of four): AFINN's
+ * vocabulary with the weight natural's `getSentiment([word])` gives it — read from the analyzer's
+ * own tables, the same arithmetic, (0 + 1 × weight) / 1, and 0 for its negations — and the
+ * contrast markers, negators and intensifiers above, which take precedence in that order.
+ */
+function wordClasses(): Map<string, WordClass> {
+  if (classesCache) return classesCache;
+  const { vocabulary, negations } = afinn() as unknown as { vocabulary: Record<string, number | undefined>; negations: string[] };
+  const map = new Map<string, WordClass>();
+  for (const word of Object.keys(vocabulary)) {
+    const weight = vocabulary[word];
+    map.set(word, { kind: 0, boost: 1, afinn: negations.includes(word) || weight === undefined ? 0 : (0 + 1 * weight) / 1 });
+  }
+  const mark = (word: string, kind: number, boost = 1) => map.set(word, { kind, boost, afinn: map.get(word)?.afinn ?? 0 });
+  for (const [word, boost] of INTENSIFIERS) mark(word, INTENSIFIER_WORD, boost);
+  for (const word of NEGATORS) mark(word, NEGATOR_WORD);
+  for (const word of CONTRAST) mark(word, CONTRAST_WORD);
+  classesCache = map;
+  return map;
 }
 
 function isPunct(tok: string): boolean {

@@ -94,7 +94,7 @@ function textPieces(rules: readonly RuleFile[]): string[] {
     ...'ＡＢＣ１２３ａｂｃ！？，㎏①ｶ',
     '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD',
     'e\u0301', 'A\u0308', '\u0301', '⿰氵可', '⿱', '😀', '😡', '👍', '𠀋', '𪚥', '\uD800', '\uDC00', '(╯°□°)╯', '(｡◕‿◕｡)',
-    'ΣΑΣ', 'İ', 'ß', 'ǅ', 'ﬁ', 'ｶﾞ', '각', 'カタカナ', 'ひらがな', 'Привет',
+    'ΣΑΣ', 'İ', 'ß', 'ǅ', 'ﬁ', 'ｶﾞ', '각', 'カタカナ', 'ひらがな', 'Привет', 'K', 'GOOD', 'NOT', 'İNDEED',
     'http://example.com/x', 'www.example.com', 'me@example.com',
   ];
   const english = ['the', 'clinic', 'doctor', 'good', 'bad', 'rude', 'great', 'not', "don't", 'never', 'no', 'but', 'however', 'yet', 'very', 'really', 'so', 'refund', 'recommend', 'recommended', 'helpful', 'worth', 'wait', 'Ace', 'place', 'OK', 'Dr.', 'Wang', '101', '1010', "isn't", 'didn’t', 'Example', 'Clinic'];
@@ -207,5 +207,8 @@ describe('the optimised text stage equals the first version', () => {
     const inputs = texts.map((t) => ({ n: normalizeForMatchV1(t), groups: rand.pick(groups) }));
     expect(firstDifference(inputs, (x) => zh.score(x.n, x.groups), (x) => zhV1.score(x.n, x.groups))).toBeUndefined();
     expect(firstDifference(inputs, (x) => en.score(x.n, x.groups), (x) => enV1.score(x.n, x.groups))).toBeUndefined();
+    // The English scorer also lower-cases text that was not normalised.
+    const raw = texts.map((t, i) => ({ t, groups: groups[i % groups.length] }));
+    expect(firstDifference(raw, (x) => en.score(x.t, x.groups), (x) => enV1.score(x.t, x.groups))).toBeUndefined();
   });
 });
