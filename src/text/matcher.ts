@@ -248,7 +248,8 @@ class CompiledRuleSet implements RuleSet {
         touched.push(r);
       }
     }
-    return touched.sort((a, b) => a - b);
+    // Usually none or one.
+    return touched.length > 1 ? touched.sort((a, b) => a - b) : touched;
   }
 
   private fieldOf(start: number, end: number): Field {
@@ -277,10 +278,16 @@ class CompiledRuleSet implements RuleSet {
     return out.sort((a, b) => a.start - b.start);
   }
 
+  /** Whether any of the terms occurs. */
+  private hasAny(terms: Map<number, Written[]>): boolean {
+    for (const id of terms.keys()) if (this.has(id, 'any')) return true;
+    return false;
+  }
+
   /** Why the rule does not match (empty: it matches). `all` lists every reason, not just the first. */
   private failures(rule: CompiledRule, all: boolean): string[] {
     const reasons: string[] = [];
-    if (rule.any.size > 0 && ![...rule.any.keys()].some((id) => this.has(id, 'any'))) {
+    if (rule.any.size > 0 && !this.hasAny(rule.any)) {
       reasons.push('沒有出現任何監測詞 match.any (no match.any term)');
       if (!all) return reasons;
     }

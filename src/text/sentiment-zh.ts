@@ -3,6 +3,7 @@ import type { Lexicon } from './lexicon';
 import { normalizeForMatch } from './normalize';
 import { roundedWeight, sentimentOf, type ExtraSentimentTerm, type SentimentScorer } from './sentiment-common';
 import { TermIndexBuilder, type Occurrences } from './term-index';
+import { unitsOf } from './unit-buffer';
 
 /**
  * Chinese sentiment from a lexicon. The lexicon's words share the scorer's term index with the
@@ -365,14 +366,15 @@ class Workspace {
     sentenceEnd.length = 0;
     question.length = 0;
     const n = text.length;
+    const units = unitsOf(text);
     let start = 0;
     for (let i = 0; i < n; i++) {
-      if (SENTENCE_END[text.charCodeAt(i)] === 0) continue;
+      if (SENTENCE_END[units[i]!] === 0) continue;
       // A closing run [i, j).
       let j = i;
       let asks = false;
-      while (j < n && SENTENCE_END[text.charCodeAt(j)] === 1) {
-        if (text.charCodeAt(j) === 0x3f) asks = true; // ?
+      while (j < n && SENTENCE_END[units[j]!] === 1) {
+        if (units[j] === 0x3f) asks = true; // ?
         j++;
       }
       if (i > start) this.addSentence(start, i, asks || endsInQuestionWord(text, i));
