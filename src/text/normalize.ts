@@ -77,6 +77,21 @@ export function normalizeWithOffsetsTransient(text: string): NormalizedText {
   return { text: codesToString(out.codes, out.length), start: out.start.subarray(0, out.length), end: out.end.subarray(0, out.length) };
 }
 
+/**
+ * {@link normalizeForMatch} of a title and a body joined as `title + '。\n' + body` (the scorer's
+ * join; `titleLength` is the title's length), with where the title ends and the body starts in
+ * the result — the first unit whose source ends after the title, the first whose source starts
+ * after the seam — as the offsets of {@link normalizeWithOffsets} would tell, but without keeping
+ * offsets: the folding counts its units as it passes those two positions, and the unit-wise
+ * conversion keeps units in step with the folded ones. Undefined when the text needed the
+ * general conversion (which may change lengths): ask normalizeWithOffsets then.
+ */
+export function normalizeTitled(text: string, titleLength: number): { text: string; titleEnd: number; bodyStart: number } | undefined {
+  const out = normalizeInto(text, plain, titleLength);
+  if (out === plain.out) return undefined;
+  return { text: codesToString(out.codes, out.length), titleEnd: Math.min(plain.marked, out.length), bodyStart: Math.min(plain.markedAfter, out.length) };
+}
+
 /** Units with their source ranges (the ranges only when the buffers keep offsets). */
 interface Units {
   codes: Uint16Array;
@@ -94,11 +109,17 @@ interface Scratch {
   out: UnitBuffer;
   /** Result of the unit-wise conversion: its codes with the folded units' offsets. */
   view: Units;
+  /**
+   * For foldPlain with a mark: the units whose source ends at or before the mark, and those whose
+   * source starts before mark + 2 (the title and the seam, see normalizeTitled).
+   */
+  marked: number;
+  markedAfter: number;
 }
 
 function scratch(offsets: boolean): Scratch {
   const folded = new UnitBuffer(1024, offsets);
-  return { folded, converted: new Uint16Array(1024), out: new UnitBuffer(1024, offsets), view: { codes: folded.codes, start: folded.start, end: folded.end, length: 0 } };
+  return { folded, converted: new Uint16Array(1024), out: new UnitBuffer(1024, offsets), view: { codes: folded.codes, start: folded.start, end: folded.end, length: 0 }, marked: 0, markedAfter: 0 };
 }
 
 // Without offsets for normalizeForMatch (the scoring path), with them for explain.
@@ -117,10 +138,10 @@ const withOffsets = scratch(true);
  * characters (⿰氵可), which opencc copies together with the next code points, whitespace
  * included: texts with those convert first and collapse after, the original order.
  */
-function normalizeInto(text: string, work: Scratch): Units {
+function normalizeInto(text: string, work: Scratch, mark = -1): Units {
   const { folded, out } = work;
   folded.length = 0;
-  const seen = folded.withOffsets ? foldInto(text, folded, true) : foldPlain(text, folded);
+  const seen = folded.withOffsets ? foldInto(text, folded, true) : foldPlain(text, folded, mark, work);
   if ((seen & FOLD_HAN) === 0) return folded;
   if ((seen & FOLD_IDS) !== 0) {
     folded.length = 0;
@@ -186,7 +207,7 @@ function classify(c: number): number {
  * character before it. A unit is always written and kept unless it is a space after a space (or
  * at the start): no branch on whitespace.
  */
-function foldPlain(text: string, folded: UnitBuffer): number {
+function foldPlain(text: string, folded: UnitBuffer, mark: number, work: Scratch): number {
   const n = text.length;
   const units = unitsOf(text);
   // At most one unit out per unit read; the cluster path reserves for itself.
@@ -196,8 +217,21 @@ function foldPlain(text: string, folded: UnitBuffer): number {
   let k = 0;
   // 1 when the last unit kept is a space, or none is kept yet (leading spaces are dropped).
   let afterSpace = 1;
+  let nextMark = mark < 0 ? Infinity : mark;
+  work.marked = work.markedAfter = -1;
   let entry = n > 0 ? foldTable[units[0]!]! || classify(units[0]!) : 0;
   for (let i = 0; i < n; i++) {
+    if (i >= nextMark) {
+      // Units so far all came from before the mark (a cluster starting before it ends at most
+      // there or covers it, and then its units start before it too).
+      if (nextMark === mark) {
+        work.marked = k;
+        nextMark = mark + 2;
+      } else {
+        work.markedAfter = k;
+        nextMark = Infinity;
+      }
+    }
     let next = 0;
     if (i + 1 < n) {
       const c = units[i + 1]!;
@@ -238,6 +272,8 @@ function foldPlain(text: string, folded: UnitBuffer): number {
     i = stop - 1;
     entry = stop < n ? foldTable[units[stop]!]! || classify(units[stop]!) : 0;
   }
+  if (work.marked < 0 && mark >= 0) work.marked = k;
+  if (work.markedAfter < 0 && mark >= 0) work.markedAfter = k;
   // A trailing space.
   if (afterSpace === 1 && k > 0) k--;
   folded.length = k;

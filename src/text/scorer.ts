@@ -3,7 +3,7 @@ import type { Lang, Mention, Scoring, Sentiment } from '../core/types';
 import { detectLang } from './language';
 import type { Lexicon } from './lexicon';
 import { BODY_ONLY, compileRuleSet, type MatchedSpan, type RuleExplanation, type RuleSet, type TextFields } from './matcher';
-import { normalizeForMatch, normalizeWithOffsets, normalizeWithOffsetsTransient, originalRange, type NormalizedText } from './normalize';
+import { normalizeForMatch, normalizeTitled, normalizeWithOffsets, normalizeWithOffsetsTransient, originalRange, type NormalizedText } from './normalize';
 import type { ExtraSentimentTerm } from './sentiment-common';
 import { createEnSentiment } from './sentiment-en';
 import { compileZhSentiment } from './sentiment-zh';
@@ -92,8 +92,15 @@ export function createScorer(options: ScorerOptions): Scorer {
     ruleIds: rules.ruleIds,
     score(mention) {
       const { text, titleLength } = join(mention.title, mention.body);
-      // Offsets only to find where the title ends in the normalised text.
       if (titleLength < 0) return run(normalizeForMatch(text), BODY_ONLY, mention.lang);
+      if (titleLength >= text.length) {
+        const all = normalizeForMatch(text);
+        return run(all, { titleEnd: all.length, bodyStart: all.length }, mention.lang);
+      }
+      // Where the title ends, without offsets for nearly every text; with them when the
+      // conversion could change lengths.
+      const titled = normalizeTitled(text, titleLength);
+      if (titled) return run(titled.text, { titleEnd: titled.titleEnd, bodyStart: titled.bodyStart }, mention.lang);
       const n = normalizeWithOffsetsTransient(text);
       return run(n.text, fieldsOf(n, titleLength, text.length), mention.lang);
     },

@@ -7,7 +7,7 @@ import type { Lang } from '../../src/core/types';
 import { detectLang } from '../../src/text/language';
 import { defaultLexiconPath, loadLexicon } from '../../src/text/lexicon';
 import { compileMatcher } from '../../src/text/matcher';
-import { normalizeForMatch, normalizeWithOffsets } from '../../src/text/normalize';
+import { normalizeForMatch, normalizeTitled, normalizeWithOffsets } from '../../src/text/normalize';
 import { createScorer } from '../../src/text/scorer';
 import { createEnSentiment } from '../../src/text/sentiment-en';
 import { createZhSentiment } from '../../src/text/sentiment-zh';
@@ -141,6 +141,34 @@ describe('the optimised text stage equals the first version', () => {
   it('normalises identically, offsets included', () => {
     expect(firstDifference(texts, normalizeForMatch, normalizeForMatchV1)).toBeUndefined();
     expect(firstDifference(texts, normalizeWithOffsets, normalizeWithOffsetsV1)).toBeUndefined();
+  });
+
+  it('locates the title in the normalised text without offsets as the offsets do', () => {
+    const rand = rng(6);
+    const firstIndex = (values: Int32Array, limit: number, after: boolean) => values.findIndex((v) => (after ? v > limit : v >= limit));
+    const inputs = texts.map((t) => {
+      const cut = Math.floor(rand.next() * t.length);
+      const title = t.slice(0, cut) + rand.pick(['', ' ', '  \n', '\u200B']);
+      const body = rand.pick(['', ' ', '\u3000']) + t.slice(cut) + rand.pick(['', ' ']);
+      return { text: `${title}。\n${body}`, titleLength: title.length };
+    });
+    // Texts that need the general conversion are told so (the scorer then uses offsets); every
+    // other text must be located exactly where the offsets say.
+    const fast = inputs.filter((x) => normalizeTitled(x.text, x.titleLength) !== undefined);
+    expect(fast.length).toBeGreaterThan(inputs.length / 2);
+    const located = firstDifference(
+      fast,
+      (x) => normalizeTitled(x.text, x.titleLength),
+      (x) => {
+        const n = normalizeWithOffsetsV1(x.text);
+        const at = (values: Int32Array, limit: number, after: boolean) => {
+          const i = firstIndex(values, limit, after);
+          return i < 0 ? n.text.length : i;
+        };
+        return { text: n.text, titleEnd: at(n.end, x.titleLength, true), bodyStart: at(n.start, x.titleLength + 2, false) };
+      },
+    );
+    expect(located).toBeUndefined();
   });
 
   it('detects the same language', () => {
