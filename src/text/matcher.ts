@@ -278,6 +278,14 @@ class CompiledRuleSet implements RuleSet {
     return out.sort((a, b) => a.start - b.start);
   }
 
+  /** The spellings of the terms that occur, appended to `out` (in the map's order). */
+  private collectFound(terms: Map<number, Written[]>, out: Written[]): void {
+    for (const [id, written] of terms) {
+      if (!this.has(id, 'any')) continue;
+      for (let i = 0; i < written.length; i++) out.push(written[i]!);
+    }
+  }
+
   /** Whether any of the terms occurs. */
   private hasAny(terms: Map<number, Written[]>): boolean {
     for (const id of terms.keys()) if (this.has(id, 'any')) return true;
@@ -313,13 +321,14 @@ class CompiledRuleSet implements RuleSet {
 
   private hit(rule: CompiledRule): RuleHit {
     const terms: Written[] = [];
-    for (const m of [rule.any, rule.all]) for (const [id, written] of m) if (this.has(id, 'any')) terms.push(...written);
+    this.collectFound(rule.any, terms);
+    this.collectFound(rule.all, terms);
     if (rule.query) foundPositiveTerms(rule.query.root, this.ctx).forEach((t, k) => terms.push({ text: t.written, order: rule.queryOrder + k }));
     const topics: TopicHit[] = [];
     let risk: RiskLevel = 'none';
     for (const topic of rule.topics) {
       const found: Written[] = [];
-      for (const [id, written] of topic.terms) if (this.has(id, 'any')) found.push(...written);
+      this.collectFound(topic.terms, found);
       const queryHolds = topic.query !== undefined && evaluateQuery(topic.query.root, this.ctx);
       if (queryHolds) foundPositiveTerms(topic.query!.root, this.ctx).forEach((t, k) => found.push({ text: t.written, order: topic.terms.size + 1000 + k }));
       if (found.length === 0 && !queryHolds) continue;
@@ -362,6 +371,11 @@ function maxTermId(rules: readonly CompiledRule[]): number {
   return max;
 }
 
+/** The spellings by file order, each once (the first by order wins). */
 function inFileOrder(written: Written[]): string[] {
-  return [...new Set([...written].sort((a, b) => a.order - b.order).map((w) => w.text))];
+  if (written.length <= 1) return written.map((w) => w.text);
+  const sorted = [...written].sort((a, b) => a.order - b.order);
+  const out: string[] = [];
+  for (const w of sorted) if (!out.includes(w.text)) out.push(w.text);
+  return out;
 }
