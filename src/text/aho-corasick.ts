@@ -182,17 +182,31 @@ export class AhoCorasick {
    * (grown as needed) instead of calling back: the scoring path, one call per text.
    */
   collect(units: Uint16Array, n: number, out: AcMatches): void {
-    const { fail, ownStart, ownIndex, dict, report, ids, lengths, rootTo } = this;
+    const { fail, ownStart, ownIndex, dict, report, ids, lengths, rootTo, childStart, childCode, childTo } = this;
     let state = 0;
     for (let i = 0; i < n; i++) {
       const c = units[i]!;
-      let to: number;
+      let to = -1;
       if (state === 0) to = rootTo[c]!;
       else {
-        to = this.childEncoded(state, c);
-        while (to < 0 && state !== 0) {
+        for (;;) {
+          // The child along c: most states have a child or two (a short scan), a few many.
+          const from = childStart[state]!;
+          const until = childStart[state + 1]!;
+          if (until - from <= 8) {
+            for (let k = from; k < until; k++) {
+              if (childCode[k] === c) {
+                to = childTo[k]!;
+                break;
+              }
+            }
+          } else to = this.childEncoded(state, c);
+          if (to >= 0) break;
           state = fail[state]!;
-          to = state === 0 ? rootTo[c]! : this.childEncoded(state, c);
+          if (state === 0) {
+            to = rootTo[c]!;
+            break;
+          }
         }
       }
       if (to < 0) {
