@@ -82,7 +82,7 @@ export function createScorer(options: ScorerOptions): Scorer {
   const run = (text: string, fields: TextFields, lang: Lang): Scoring => {
     const occ = index.scan(text);
     const hits = rules.match(text, occ, fields);
-    const active = new Set(hits.map((r) => r.ruleId));
+    const active = hits.length === 0 ? NO_RULES : new Set(hits.map((r) => r.ruleId));
     const sentiment: Sentiment = lang === 'en' ? en.score(text, active) : zh.score(text, occ, active);
     return { rules: hits, sentiment };
   };
@@ -126,6 +126,9 @@ export function createScorer(options: ScorerOptions): Scorer {
 }
 
 const SEAM = '。\n';
+
+/** Active groups of a text no rule hits (most texts): no set to build. */
+const NO_RULES: ReadonlySet<string> = new Set();
 
 /** Title and body as one text; `titleLength` is -1 when there is no title (all body). */
 function join(title: string, body: string): { text: string; titleLength: number } {

@@ -235,6 +235,9 @@ class Workspace {
   /** Raw sum of the contributions, in first-seen order. */
   total = 0;
 
+  /** Per term id: ROLE_NONE (no sentiment meaning: most rule terms), ROLE_WORD (a word without rule extras), ROLE_OTHER. */
+  private readonly roles: Uint8Array;
+
   constructor(
     private readonly entries: readonly (Entry | undefined)[],
     infoCount: number,
@@ -242,6 +245,10 @@ class Workspace {
   ) {
     this.slotStamp = new Int32Array(infoCount);
     this.firstSlot = new Int32Array(infoCount);
+    this.roles = new Uint8Array(entries.length);
+    entries.forEach((e, id) => {
+      if (e) this.roles[id] = (e.kind === SENTIMENT || e.kind === NEUTRAL) && e.extras.length === 0 ? ROLE_WORD : ROLE_OTHER;
+    });
   }
 
   score(text: string, occ: Occurrences, activeGroups: ReadonlySet<string> | undefined): void {
@@ -253,9 +260,17 @@ class Workspace {
     words.length = 0;
     markers.length = 0;
     let rhetoricalSeen = false;
+    const roles = this.roles;
     for (let k = 0; k < occ.length; k++) {
-      const e = entries[occ.term[k]!];
-      if (!e) continue;
+      const id = occ.term[k]!;
+      // Ids past the lexicon's belong to terms registered later, never to sentiment words.
+      const role = id < roles.length ? roles[id]! : ROLE_NONE;
+      if (role === ROLE_NONE) continue;
+      if (role === ROLE_WORD) {
+        words.push(occ.start[k]!, occ.end[k]!, entries[id]!.info!);
+        continue;
+      }
+      const e = entries[id]!;
       let info: WordInfo | undefined;
       if (activeGroups !== undefined) {
         for (const x of e.extras) {
@@ -513,6 +528,10 @@ class Workspace {
 
 const AFTER = 1;
 const BEFORE = 2;
+
+const ROLE_NONE = 0;
+const ROLE_WORD = 1;
+const ROLE_OTHER = 2;
 
 /** Whether the sentence ending at `end` ends in 嗎 or 呢. */
 function endsInQuestionWord(text: string, end: number): boolean {
