@@ -9,8 +9,12 @@ import { UnitBuffer } from './unit-buffer';
  * Simplified phrases and characters → Traditional, then Taiwan variants, each step applied within
  * one segment), so the output is the same as `Converter({ from: 'cn', to: 'tw' })` — the tests
  * compare the two on randomised text. What differs is speed: opencc-js walks a Map per character
- * and builds strings for three passes; here the first character of every entry is looked up in a
- * flat table, which answers "nothing starts here" for most characters of a Traditional text.
+ * and builds strings for three passes. Here every UTF-16 unit is looked up in a flat table that
+ * says what it becomes on its own and whether a phrase may start with it; a bitmap over the
+ * first two units of every phrase rules out most of those; the tries are flat arrays. Nearly
+ * every text converts unit by unit ({@link toTraditionalUnitWise}); the rest — Taiwan variants
+ * outside phrases, replacements of another length, description sequences — take
+ * {@link toTraditionalInto}, the general conversion with offsets.
  */
 
 const PAIR_BITS = 1 << 21;
@@ -56,13 +60,8 @@ class CodeTrie {
 
   /** Whether some segmentation phrase of two or more units may start with `c`, `next` (false: certainly none). */
   mayStartPair(c: number, next: number): boolean {
-    return this.pairBit(c, next) === 1;
-  }
-
-  /** {@link mayStartPair} as 1 or 0, for callers that add it up rather than branch on it. */
-  pairBit(c: number, next: number): number {
     const h = pairHash(c, next);
-    return (this.pairs[h >> 3]! >>> (h & 7)) & 1;
+    return (this.pairs[h >> 3]! & (1 << (h & 7))) !== 0;
   }
 
   /** Add `source → target`; an existing entry keeps its value (earlier dictionaries win, as in opencc-js). */
@@ -217,18 +216,18 @@ export function warmUpTraditional(): void {
 // otherwise the unit stage 1 makes of it on its own (its character entry, or itself) in the low
 // 16 bits, plus flags.
 /** Bit of the flag: some segmentation phrase of two or more units starts with the unit. */
-export const MAY_START_PHRASE_BIT = 16;
+const MAY_START_PHRASE_BIT = 16;
 const MAY_START_PHRASE = 1 << MAY_START_PHRASE_BIT;
 /** Bit of the flag: the unit is a segmentation phrase by itself. */
-export const WHOLE_PHRASE_BIT = 17;
+const WHOLE_PHRASE_BIT = 17;
 const WHOLE_PHRASE = 1 << WHOLE_PHRASE_BIT;
 const VARIANT = 1 << 18; // the unit it becomes starts a Taiwan-variant (stage 2) entry
 // Unit-wise table only (see unitWiseTable): halves of a surrogate pair that converts to itself.
 /** Bit of the flag: a low surrogate (itself, if a high one comes before it). */
-export const LOW_HALF_BIT = 19;
+const LOW_HALF_BIT = 19;
 const LOW_HALF = 1 << LOW_HALF_BIT;
 /** Bit of the flag: a high surrogate whose character starts no entry (itself, if a low one follows). */
-export const HIGH_HALF_BIT = 20;
+const HIGH_HALF_BIT = 20;
 const HIGH_HALF = 1 << HIGH_HALF_BIT;
 
 function unitActions(stage1: CodeTrie, stage2: CodeTrie): Int32Array {
@@ -260,7 +259,7 @@ const settledPhrases = new Map<number, string | null>();
  * needs the general conversion); surrogates whose character starts no entry are themselves, with
  * LOW_HALF or HIGH_HALF (the caller checks that they pair up).
  */
-export function unitWiseTable(): Int32Array {
+function unitWiseTable(): Int32Array {
   if (unitWiseCache) return unitWiseCache;
   const { stage1, stage2, actions } = getTables();
   const table = actions.slice();
@@ -282,7 +281,7 @@ export function unitWiseTable(): Int32Array {
  * another length than what it replaces, a character outside the BMP with an entry, a lone
  * surrogate, an ideographic description character.
  */
-export function settleUnitWise(s: Uint16Array, n: number, converted: Uint16Array, candidates: Int32Array, count: number, all: number): boolean {
+function settleUnitWise(s: Uint16Array, n: number, converted: Uint16Array, candidates: Int32Array, count: number, all: number): boolean {
   if (all < 0 || (all & VARIANT) !== 0) return false;
   const { stage1, stage2, actions } = getTables();
   let done = 0;
