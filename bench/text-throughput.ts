@@ -16,14 +16,19 @@ import { Converter } from 'opencc-js';
 import { join } from 'node:path';
 import { detectLang } from '../src/text/language';
 import { defaultLexiconPath, loadLexicon, type Lexicon } from '../src/text/lexicon';
+import { BODY_ONLY, compileRuleSet } from '../src/text/matcher';
+import { normalizeForMatch } from '../src/text/normalize';
 import { createScorer } from '../src/text/scorer';
+import { createEnSentiment } from '../src/text/sentiment-en';
+import { compileZhSentiment } from '../src/text/sentiment-zh';
+import { TermIndexBuilder } from '../src/text/term-index';
 import type { RuleFile } from '../src/config/rule-schema';
 import { allTerms, benchmarkRules, benchmarkTexts } from './text-corpus';
 
 type Tokenizers = typeof import('natural/lib/natural/tokenizers');
 type NaturalSentiment = typeof import('natural/lib/natural/sentiment');
 
-const PASSES = 3;
+const PASSES = 5;
 
 function naiveScorer(rules: readonly RuleFile[], lexicon: Lexicon): (text: string) => number {
   const { WordTokenizer } = require('natural/lib/natural/tokenizers') as Tokenizers;
@@ -59,7 +64,11 @@ function perSecond(fn: (t: string) => unknown, texts: readonly string[]): number
     for (const t of texts) fn(t);
     rates.push(texts.length / (Number(process.hrtime.bigint() - started) / 1e9));
   }
-  return rates.sort((a, b) => a - b)[1]!;
+  return median(rates);
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 interface Run {
@@ -87,14 +96,71 @@ function measure(ruleCount: number, texts: readonly string[], lexicon: Lexicon):
   return { rules: rules.length, terms: allTerms(rules).length, distinct: scorer.termCount, matched, real, baseline, buildMs };
 }
 
+interface Stage {
+  name: string;
+  /** µs per mention for this stage and all before it. */
+  cumulative: number;
+}
+
+/**
+ * Where the scorer's time goes at 50 × 40: the scoring pipeline rebuilt from its parts, as
+ * createScorer composes them, timed stage by stage cumulatively (each step runs everything before
+ * it too, so a stage costs what it adds, cache effects included). Steps are interleaved over the
+ * passes so that load on the shared machine spreads over all of them; medians.
+ */
+function whereTheTimeGoes(texts: readonly string[], lexicon: Lexicon): Stage[] {
+  const rules = benchmarkRules(50, 40);
+  const builder = new TermIndexBuilder();
+  const ruleSet = compileRuleSet(rules, builder);
+  const zh = compileZhSentiment(lexicon, [], builder);
+  const en = createEnSentiment({ ruleTermWeight: lexicon.settings.ruleTermWeight, neutralBand: lexicon.settings.neutralBand });
+  const index = builder.build();
+  const scorer = createScorer({ rules, lexicon });
+  const none = new Set<string>();
+  const steps: Array<[string, (t: string) => unknown]> = [
+    ['language detection', (t) => detectLang(t)],
+    ['+ normalisation (NFKC, case, S→T, invisibles, whitespace)', (t) => (detectLang(t), normalizeForMatch(t))],
+    ['+ automaton scan (rule terms and lexicon)', (t) => (detectLang(t), index.scan(normalizeForMatch(t)))],
+    ['+ rule evaluation (hits, topics, risk)', (t) => {
+      detectLang(t);
+      const n = normalizeForMatch(t);
+      return ruleSet.match(n, index.scan(n), BODY_ONLY);
+    }],
+    ['+ sentiment (zh lexicon / English AFINN)', (t) => {
+      const lang = detectLang(t);
+      const n = normalizeForMatch(t);
+      const occ = index.scan(n);
+      const hits = ruleSet.match(n, occ, BODY_ONLY);
+      const active = hits.length === 0 ? none : new Set(hits.map((h) => h.ruleId));
+      return lang === 'en' ? en.score(n, active) : zh.score(n, occ, active);
+    }],
+    ['scoreText as called', (t) => scorer.scoreText(t)],
+  ];
+  const times: number[][] = steps.map(() => []);
+  for (let pass = 0; pass < PASSES + 2; pass++) {
+    steps.forEach(([, fn], k) => {
+      const started = process.hrtime.bigint();
+      for (const t of texts) fn(t);
+      // The first two passes warm up.
+      if (pass >= 2) times[k]!.push(Number(process.hrtime.bigint() - started) / 1e3 / texts.length);
+    });
+  }
+  return steps.map(([name], k) => ({ name, cumulative: median(times[k]!) }));
+}
+
 function main(): void {
   const texts = benchmarkTexts(benchmarkRules(50, 40), 2000, 500);
   const lexicon = loadLexicon(defaultLexiconPath());
   const english = texts.filter((t) => detectLang(t) === 'en').length;
   const runs = [measure(50, texts, lexicon), measure(200, texts, lexicon)];
+  const first = firstVersion(texts, lexicon);
+  const stages = whereTheTimeGoes(texts, lexicon);
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   const heapMiB = process.memoryUsage().heapUsed / 1024 / 1024;
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const us = (x: number) => x.toFixed(1);
+  const at50 = runs[0]!;
+  const budget = 1e6 / (10 * at50.baseline);
 
   const lines = [
     `Texts: ${texts.length} posts of ${texts[0]!.length} characters mixing Traditional/Simplified Chinese, English sentences (${english} detected as English), forum idioms and emoji, with rule terms sprinkled in (bench/text-corpus.ts). Node ${process.version}, pinned to one core with taskset, median of ${PASSES} passes; the machine was shared with other work while measuring.`,
@@ -103,14 +169,34 @@ function main(): void {
     '|---|---:|---:|---:|---:|---:|---:|',
     ...runs.map((r) => `| ${r.rules} × 40 (${n(r.terms)} terms) | ${n(r.distinct)} | ${r.matched} | **${n(r.real)}** | ${n(r.baseline)} | ${(r.real / r.baseline).toFixed(1)}× | ${r.buildMs.toFixed(0)} ms |`),
     '',
-    `Peak RSS of the whole run (both workloads, both scorers): ${rssMiB.toFixed(0)} MiB; heap in use at the end: ${heapMiB.toFixed(0)} MiB.`,
+    `The first version of the scorer (kept unchanged in test/text/reference-v1 as the reference of the equivalence test), in the same run at 50 × 40: ${n(first)} mentions/s (${(first / at50.baseline).toFixed(1)}× the baseline); the current one is ${(at50.real / first).toFixed(1)}× faster with byte-identical output.`,
     '',
-    `Against the issue's targets at 50 × 40: ≥ 10,000 mentions/s on one core — ${runs[0]!.real >= 10_000 ? 'met' : '**not met**'} (${n(runs[0]!.real)}); ≥ 10× the naive baseline — ${runs[0]!.real >= 10 * runs[0]!.baseline ? 'met' : '**not met**'} (${(runs[0]!.real / runs[0]!.baseline).toFixed(1)}×). V8's \`includes\` is a fast native substring search, so at 2,000 terms the baseline spends little per term; the gap widens with more terms (see the 200-rule row).`,
+    `Peak RSS of the whole run (both workloads, all scorers): ${rssMiB.toFixed(0)} MiB; heap in use at the end: ${heapMiB.toFixed(0)} MiB.`,
     '',
-    'The scorer does what ingestion does per mention: language detection, normalisation with offsets (NFKC, lower case, Simplified → Traditional, zero-width removal, whitespace), one automaton scan for every rule, query, topic and lexicon word, rule evaluation, and sentiment with negation, contrast and questions. The baseline normalises with opencc-js as the first version did, tests every rule term and lexicon word with `String.prototype.includes`, and runs natural\'s WordTokenizer + AFINN per text: it does less (no word boundaries, no positions, no negation) and its cost grows with the number of terms, while the scorer\'s stays flat.',
+    `Against the issue's targets at 50 × 40: ≥ 10,000 mentions/s on one core — ${at50.real >= 10_000 ? 'met' : '**not met**'} (${n(at50.real)}); ≥ 10× the naive baseline — ${at50.real >= 10 * at50.baseline ? 'met' : '**not met**'} (${(at50.real / at50.baseline).toFixed(1)}×). 10× would leave ${us(budget)} µs per mention; the scorer takes ${us(1e6 / at50.real)} µs. V8's \`includes\` is a fast native substring search, so at 2,000 terms the baseline spends little per term (most of its time is opencc-js); the gap widens with more terms (see the 200-rule row).`,
+    '',
+    'Where the scorer\'s time goes at 50 × 40 (µs per mention, each step timed with all the steps before it, interleaved, medians):',
+    '',
+    '| stage | cumulative µs | adds µs |',
+    '|---|---:|---:|',
+    ...stages.map((st, k) => `| ${st.name} | ${us(st.cumulative)} | ${k === 0 ? us(st.cumulative) : k === stages.length - 1 ? '' : us(st.cumulative - stages[k - 1]!.cumulative)} |`),
+    '',
+    'The scorer does what ingestion does per mention: language detection; normalisation (NFKC, lower case, Simplified → Traditional, zero-width removal, whitespace — without the offset arrays, which only `explain` needs; a title is located by counting units as they pass); one Aho–Corasick scan for every rule, query, topic and lexicon word; rule evaluation; sentiment with negation, contrast and questions. The baseline is unchanged: it normalises with opencc-js as the first version did, tests every rule term and lexicon word with `String.prototype.includes`, and runs natural\'s WordTokenizer + AFINN per text; it does less (no word boundaries, no positions, no negation) and its cost grows with the number of terms, while the scorer\'s stays flat.',
+    '',
+    'What made the scorer faster, all checked byte for byte against the first version on randomised texts (test/text/scorer-equivalence.test.ts): per-code-unit tables for folding, language classes and conversion instead of chains of tests and Map lookups; whitespace collapsed while folding; Simplified → Traditional unit by unit with a two-unit bitmap leaving a few positions for the phrase trie (flat arrays), the general conversion only for Taiwan variants and length changes; flat typed-array automaton transitions with the report bit in the target, occurrences written straight into typed arrays; sentiment over scratch index lists with contributions summed in slots rather than keyed strings; English AFINN weights read from natural\'s tables in one map lookup per token instead of a `getSentiment` call.',
+    '',
+    `Why not 10×: every stage is now a pass over the ~500 code units (detection, folding, conversion, automaton, sentence split) or over the ~70 occurrences a text has here (rules, sentiment, ~20 contributions to build), and each runs at a few nanoseconds per unit, bound by data-dependent branches in mixed Chinese/English text (the automaton sits past the root on most characters because the lexicon has many one- and two-character words). No single stage dominates; halving the total would need fusing stages (e.g. detection into folding), which tangles units that are kept apart on purpose, or native code. Measured under tsx as the command says; the same code compiled by tsc (what the daemon runs) is somewhat faster.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (process.argv.includes('--write')) writeSection('text-throughput', '## Text scoring throughput (issue 4)', 'taskset -c 0 npx tsx bench/text-throughput.ts --write', lines);
+}
+
+/** Mentions per second of the first version of the scorer (test/text/reference-v1) at 50 × 40. */
+function firstVersion(texts: readonly string[], lexicon: Lexicon): number {
+  const { createScorer: createFirstScorer } = require('../test/text/reference-v1/scorer') as typeof import('../test/text/reference-v1/scorer');
+  const scorer = createFirstScorer({ rules: benchmarkRules(50, 40), lexicon });
+  for (const t of texts.slice(0, 200)) scorer.scoreText(t);
+  return perSecond((t) => scorer.scoreText(t), texts);
 }
 
 /** Replace (or append) this benchmark's section in docs/benchmarks.md, leaving every other section alone. */

@@ -27,30 +27,38 @@ export function detectLang(text: string): Lang {
   // Most posts have no link or address: skip the regular expression for them.
   const sample = head.includes('@') || head.includes('://') || head.includes('www.') ? head.replace(LINKS, ' ') : head;
   const units = unitsOf(sample);
-  // Counts in 13-bit fields of two integers (a sample has at most 4,000 units), added from small
-  // tables per kind: no branch per character (a mixed text would mispredict most of them), and
-  // no counter in memory to wait on.
-  let latin = 0;
-  let cjk = 0;
+  // Per unit one table entry holding what it adds to five 6-bit counters (and whether it is a
+  // Latin letter): summed over chunks of 63 units, then unpacked. No branch per character (a
+  // mixed text would mispredict most of them) and few instructions.
+  let latinLetters = 0;
+  let accented = 0;
+  let han = 0;
+  let kanaHangul = 0;
   let otherLetters = 0;
   let latinWords = 0;
   let inLatinWord = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = units[i]!;
-    const kind = UNIT_KIND[c] || classify(c);
-    latin += LATIN_FIELDS[kind]!;
-    cjk += CJK_FIELDS[kind]!;
-    otherLetters += OTHER_FIELD[kind]!;
-    const letter = LATIN_LETTER_FLAG[kind]!;
-    latinWords += letter & (inLatinWord ^ 1);
-    // An apostrophe inside a word (don't) does not end it. (((c ^ 0x27) - 1) >>> 31) is 1 for an
-    // apostrophe and 0 otherwise, without a branch.
-    inLatinWord = letter | (inLatinWord & (((c ^ 0x27) - 1) >>> 31));
+  const n = sample.length;
+  for (let chunk = 0; chunk < n; chunk += CHUNK) {
+    const stop = Math.min(n, chunk + CHUNK);
+    let sums = 0;
+    for (let i = chunk; i < stop; i++) {
+      const c = units[i]!;
+      const entry = UNIT_COUNTS[c] || classify(c);
+      sums += entry & COUNTER_BITS;
+      const letter = (entry >>> LETTER_BIT) & 1;
+      latinWords += letter & (inLatinWord ^ 1);
+      // An apostrophe inside a word (don't) does not end it; (((c ^ 0x27) - 1) >>> 31) is 1 for
+      // an apostrophe, 0 otherwise.
+      inLatinWord = letter | (inLatinWord & (((c ^ 0x27) - 1) >>> 31));
+    }
+    latinLetters += sums & FIELD_MASK;
+    accented += (sums >>> (FIELD_BITS * 1)) & FIELD_MASK;
+    han += (sums >>> (FIELD_BITS * 2)) & FIELD_MASK;
+    kanaHangul += (sums >>> (FIELD_BITS * 3)) & FIELD_MASK;
+    otherLetters += (sums >>> (FIELD_BITS * 4)) & FIELD_MASK;
   }
-  const accented = latin >>> FIELD_BITS;
-  const latinLetters = (latin & FIELD_MASK) + accented;
-  const han = cjk & FIELD_MASK;
-  const kanaHangul = cjk >>> FIELD_BITS;
+  // Accented letters are Latin letters too.
+  latinLetters += accented;
   const cjkUnits = han + kanaHangul;
   // Japanese and Korean text carries Han characters too; a real share of kana/hangul tells them apart.
   if (kanaHangul >= 2 && kanaHangul * 5 >= cjkUnits) return 'other';
@@ -61,34 +69,32 @@ export function detectLang(text: string): Lang {
   return 'other';
 }
 
-// What a code unit counts as, per BMP unit (0: not classified yet): one table lookup per
-// character instead of a chain of range tests.
-const LATIN_LETTER = 1; // ASCII letters, full-width ones too (the text has not been normalised yet)
-const ACCENTED_LETTER = 2;
-const HAN = 3;
-const KANA_HANGUL = 4;
-const OTHER_LETTER = 5;
-const NOT_COUNTED = 6;
-const UNIT_KIND = new Uint8Array(0x10000);
-const FIELD_BITS = 13;
+// What a code unit counts as, per BMP unit: one 6-bit counter field to add 1 to (or none) and the
+// Latin-letter flag; 0 = not classified yet (classified entries are never 0: NOT_COUNTED has bit 31).
+const FIELD_BITS = 6;
 const FIELD_MASK = (1 << FIELD_BITS) - 1;
-// Per kind, what it adds to the `latin` (ASCII letters, accented letters) and `cjk` (Han,
-// kana/hangul) field pairs.
-const LATIN_FIELDS = Int32Array.from([0, 1, 1 << FIELD_BITS, 0, 0, 0, 0]);
-const CJK_FIELDS = Int32Array.from([0, 0, 0, 1, 1 << FIELD_BITS, 0, 0]);
-const OTHER_FIELD = Int32Array.from([0, 0, 0, 0, 0, 1, 0]);
-const LATIN_LETTER_FLAG = Int32Array.from([0, 1, 1, 0, 0, 0, 0]);
+const CHUNK = FIELD_MASK;
+const LATIN_LETTER_FIELD = 0; // ASCII letters, full-width ones too (the text has not been normalised yet)
+const ACCENTED_LETTER_FIELD = 1;
+const HAN_FIELD = 2;
+const KANA_HANGUL_FIELD = 3;
+const OTHER_LETTER_FIELD = 4;
+const COUNTER_BITS = (1 << (FIELD_BITS * 5)) - 1;
+const LETTER_BIT = 30;
+const NOT_COUNTED = 1 << 31;
+const UNIT_COUNTS = new Int32Array(0x10000);
 
 function classify(c: number): number {
-  let kind: number;
-  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) kind = LATIN_LETTER;
-  else if (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) kind = ACCENTED_LETTER;
-  else if (isHan(c)) kind = HAN;
-  else if (isKanaOrHangul(c)) kind = KANA_HANGUL;
-  else if (c >= 0x370 && isOtherLetter(c)) kind = OTHER_LETTER;
-  else kind = NOT_COUNTED;
-  UNIT_KIND[c] = kind;
-  return kind;
+  const count = (field: number) => 1 << (FIELD_BITS * field);
+  let entry: number;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xff21 && c <= 0xff3a) || (c >= 0xff41 && c <= 0xff5a)) entry = count(LATIN_LETTER_FIELD) | (1 << LETTER_BIT);
+  else if (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) entry = count(ACCENTED_LETTER_FIELD) | (1 << LETTER_BIT);
+  else if (isHan(c)) entry = count(HAN_FIELD);
+  else if (isKanaOrHangul(c)) entry = count(KANA_HANGUL_FIELD);
+  else if (c >= 0x370 && isOtherLetter(c)) entry = count(OTHER_LETTER_FIELD);
+  else entry = NOT_COUNTED;
+  UNIT_COUNTS[c] = entry;
+  return entry;
 }
 
 function isHan(c: number): boolean {
