@@ -174,7 +174,8 @@ describe('the optimised text stage equals the first version', () => {
   it('detects the same language', () => {
     expect(firstDifference(texts, detectLang, detectLangV1)).toBeUndefined();
     // Past the 4,000-unit sample, with links and addresses.
-    const long = Array.from({ length: 40 }, (_, k) => texts.slice(k * 20, k * 20 + 20).join(k % 3 === 0 ? ' https://example.com/a?b=c ' : ' '));
+    const long = Array.from({ length: 40 }, (_, k) => [...texts.slice(k * 20, k * 20 + 20), ...benchmarkTexts(benchRules, 10, 500)].join(k % 3 === 0 ? ' https://example.com/a?b=c ' : ' '));
+    expect(long.every((t) => t.length > 5000)).toBe(true);
     expect(firstDifference(long, detectLang, detectLangV1)).toBeUndefined();
   });
 
