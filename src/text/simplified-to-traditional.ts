@@ -44,6 +44,12 @@ class CodeTrie {
   readonly segmentRoot = new Uint8Array(0x10000);
   /** 1 for a code unit that is a whole segmentation phrase by itself. */
   readonly wholePhrase = new Uint8Array(0x10000);
+  /**
+   * 1 for a first code unit of some entry that changes what it matches. Stage 2 also has entries
+   * that map a phrase to itself (names such as 林國樑, kept whole so that their characters are not
+   * converted): text where no unit starts a changing entry comes out of that stage as it went in.
+   */
+  readonly changingRoot = new Uint8Array(0x10000);
   /** Node where the entry found by the last {@link longest} call ends. */
   lastNode = -1;
   // Bitmap over a hash of the first two code units of every segmentation phrase. Most positions
@@ -69,6 +75,7 @@ class CodeTrie {
     let node = 0;
     for (let i = 0; i < source.length; i++) node = this.child(node, source.charCodeAt(i));
     if (this.value[node] === undefined) this.value[node] = target;
+    if (target !== source) this.changingRoot[source.charCodeAt(0)] = 1;
     if (segment) {
       this.segmentList[node] = true;
       this.segmentRoot[source.charCodeAt(0)] = 1;
@@ -221,7 +228,7 @@ const MAY_START_PHRASE = 1 << MAY_START_PHRASE_BIT;
 /** Bit of the flag: the unit is a segmentation phrase by itself. */
 const WHOLE_PHRASE_BIT = 17;
 const WHOLE_PHRASE = 1 << WHOLE_PHRASE_BIT;
-const VARIANT = 1 << 18; // the unit it becomes starts a Taiwan-variant (stage 2) entry
+const VARIANT = 1 << 18; // the unit it becomes starts a Taiwan-variant (stage 2) entry that changes something
 // Unit-wise table only (see unitWiseTable): halves of a surrogate pair that converts to itself.
 /** Bit of the flag: a low surrogate (itself, if a high one comes before it). */
 const LOW_HALF_BIT = 19;
@@ -242,7 +249,7 @@ function unitActions(stage1: CodeTrie, stage2: CodeTrie): Int32Array {
     const unit = value === undefined ? c : value.charCodeAt(0);
     let action = unit;
     if (stage1.segmentRoot[c] === 1) action |= stage1.wholePhrase[c] === 1 ? WHOLE_PHRASE : MAY_START_PHRASE;
-    if (stage2.root[unit]! >= 0) action |= VARIANT;
+    if (stage2.changingRoot[unit] === 1) action |= VARIANT;
     table[c] = action;
   }
   return table;
@@ -411,7 +418,7 @@ export function toTraditionalInto(s: Uint16Array, n: number, srcStart: Int32Arra
       variants = 0;
       for (let m = 0; m < value.length; m++) {
         const code = value.charCodeAt(m);
-        if (stage2.root[code]! >= 0) variants = VARIANT;
+        if (stage2.changingRoot[code] === 1) variants = VARIANT;
         out.push(code, srcStart[same ? i + m : i]!, srcEnd[same ? i + m : phraseEnd - 1]!);
       }
       if (variants !== 0) rewriteVariants(stage2, out, segmentStart);
@@ -431,7 +438,7 @@ export function toTraditionalInto(s: Uint16Array, n: number, srcStart: Int32Arra
       if (value !== undefined) {
         for (let m = 0; m < value.length; m++) {
           const code = value.charCodeAt(m);
-          if (stage2.root[code]! >= 0) variants = VARIANT;
+          if (stage2.changingRoot[code] === 1) variants = VARIANT;
           out.push(code, srcStart[i]!, srcEnd[i]!);
         }
       } else if (len === 2 && node >= 0 && stage1.longest(s, i, i + 2, false) === i + 2) {
@@ -439,13 +446,13 @@ export function toTraditionalInto(s: Uint16Array, n: number, srcStart: Int32Arra
         const v = stage1.value[stage1.lastNode]!;
         for (let m = 0; m < v.length; m++) {
           const code = v.charCodeAt(m);
-          if (stage2.root[code]! >= 0) variants = VARIANT;
+          if (stage2.changingRoot[code] === 1) variants = VARIANT;
           out.push(code, srcStart[v.length === 2 ? i + m : i]!, srcEnd[v.length === 2 ? i + m : i + 1]!);
         }
       } else {
         for (let m = 0; m < len; m++) {
           const code = s[i + m]!;
-          if (stage2.root[code]! >= 0) variants = VARIANT;
+          if (stage2.changingRoot[code] === 1) variants = VARIANT;
           out.push(code, srcStart[i + m]!, srcEnd[i + m]!);
         }
       }
