@@ -53,10 +53,19 @@ export class AhoCorasick {
   // The root's transitions in a flat table (-1: none). Most characters of a text lead back to the
   // root, so this one lookup is the hot path of every scan.
   private readonly rootNext = new Int32Array(0x10000).fill(-1);
-  // The same transitions for collect(), each target stored as `state * 2 + (1 if a pattern ends
-  // there or on its dict chain)`: the scan learns whether to report without another lookup.
+  // The transitions collect() follows, each target stored as `state * 2 + (1 if a pattern ends
+  // there or on its dict chain)`, so the scan learns whether to report without another lookup,
+  // and 0 (the root, nothing to report) for "no transition". rootTo is the root's. A non-root
+  // state x's are jumpCode/jumpTo[jumpStart[x] .. jumpStart[x + 1]), sorted by code unit: its own
+  // children and those of the states on its failure chain short of the root (the first along the
+  // chain wins). A unit found in none of them goes where it goes from the root, so a step never
+  // walks failure links. jumpMask[x] has bit (c & 31) set for every c listed: most units of a
+  // text in a non-root state are ruled out by that one test (0 for the root, which has no list).
   private readonly rootTo: Int32Array;
-  private readonly childTo: Int32Array;
+  private readonly jumpStart: Int32Array;
+  private readonly jumpCode: Uint16Array;
+  private readonly jumpTo: Int32Array;
+  private readonly jumpMask: Int32Array;
 
   /**
    * Build the automaton; O(total pattern length).
@@ -122,9 +131,13 @@ export class AhoCorasick {
     this.linkFailures();
     this.report = new Int32Array(states);
     for (let x = 0; x < states; x++) this.report[x] = this.ownStart[x + 1]! > this.ownStart[x]! ? x : this.dict[x]!;
-    const encode = (x: number): number => (x < 0 ? -1 : x * 2 + (this.report[x] !== -1 ? 1 : 0));
+    const encode = (x: number): number => (x < 0 ? 0 : x * 2 + (this.report[x] !== -1 ? 1 : 0));
     this.rootTo = this.rootNext.map(encode);
-    this.childTo = this.childNode.map(encode);
+    const jumps = this.resolveJumps(states);
+    this.jumpStart = jumps.start;
+    this.jumpCode = jumps.code;
+    this.jumpTo = jumps.target.map(encode);
+    this.jumpMask = jumps.mask;
   }
 
   /** Number of patterns the automaton was built from. */
@@ -182,36 +195,25 @@ export class AhoCorasick {
    * (grown as needed) instead of calling back: the scoring path, one call per text.
    */
   collect(units: Uint16Array, n: number, out: AcMatches): void {
-    const { fail, ownStart, ownIndex, dict, report, ids, lengths, rootTo, childStart, childCode, childTo } = this;
+    const { ownStart, ownIndex, dict, report, ids, lengths, rootTo, jumpStart, jumpCode, jumpTo, jumpMask } = this;
     let state = 0;
     for (let i = 0; i < n; i++) {
       const c = units[i]!;
-      let to = -1;
-      if (state === 0) to = rootTo[c]!;
-      else {
-        for (;;) {
-          // The child along c: most states have a child or two (a short scan), a few many.
-          const from = childStart[state]!;
-          const until = childStart[state + 1]!;
-          if (until - from <= 8) {
-            for (let k = from; k < until; k++) {
-              if (childCode[k] === c) {
-                to = childTo[k]!;
-                break;
-              }
+      // Where c leads from the root, unless the state (or a state on its failure chain) has a
+      // child along c. The root's target does not depend on the state, so it is loaded while
+      // the mask test is decided.
+      let to = rootTo[c]!;
+      if ((jumpMask[state]! & (1 << (c & 31))) !== 0) {
+        const from = jumpStart[state]!;
+        const until = jumpStart[state + 1]!;
+        if (until - from <= 8) {
+          for (let k = from; k < until; k++) {
+            if (jumpCode[k] === c) {
+              to = jumpTo[k]!;
+              break;
             }
-          } else to = this.childEncoded(state, c);
-          if (to >= 0) break;
-          state = fail[state]!;
-          if (state === 0) {
-            to = rootTo[c]!;
-            break;
           }
-        }
-      }
-      if (to < 0) {
-        state = 0;
-        continue;
+        } else to = this.wideJump(from, until, c, to);
       }
       state = to >> 1;
       if ((to & 1) === 0) continue;
@@ -229,24 +231,61 @@ export class AhoCorasick {
     }
   }
 
-  /** As {@link child}, the target encoded as in childTo. */
-  private childEncoded(state: number, c: number): number {
-    const codes = this.childCode;
-    let lo = this.childStart[state]!;
-    let hi = this.childStart[state + 1]!;
-    if (hi - lo <= 8) {
-      for (; lo < hi; lo++) if (codes[lo] === c) return this.childTo[lo]!;
-      return -1;
-    }
-    hi--;
+  /** The target along `c` in the sorted jump range [from, until), or `otherwise` (binary search, for states with many). */
+  private wideJump(from: number, until: number, c: number, otherwise: number): number {
+    const codes = this.jumpCode;
+    let lo = from;
+    let hi = until - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const v = codes[mid]!;
-      if (v === c) return this.childTo[mid]!;
+      if (v === c) return this.jumpTo[mid]!;
       if (v < c) lo = mid + 1;
       else hi = mid - 1;
     }
-    return -1;
+    return otherwise;
+  }
+
+  /**
+   * Every state's jumps (see jumpStart): its children, then its failure target's jumps along
+   * units it has no child for. States are visited breadth-first, so a failure target (always
+   * shallower) is resolved first. Targets are plain states here; the caller encodes them.
+   */
+  private resolveJumps(states: number): { start: Int32Array; code: Uint16Array; target: Int32Array; mask: Int32Array } {
+    const { childStart, childCode, childNode, fail } = this;
+    const lists: Map<number, number>[] = new Array(states);
+    lists[0] = new Map();
+    const queue: number[] = [];
+    for (let k = childStart[0]!; k < childStart[1]!; k++) queue.push(childNode[k]!);
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      const own = new Map<number, number>();
+      for (let k = childStart[state]!; k < childStart[state + 1]!; k++) {
+        own.set(childCode[k]!, childNode[k]!);
+        queue.push(childNode[k]!);
+      }
+      // The root's list is empty: its transitions are rootTo.
+      for (const [c, to] of lists[fail[state]!]!) if (!own.has(c)) own.set(c, to);
+      lists[state] = own;
+    }
+    let total = 0;
+    for (const m of lists) total += m.size;
+    const start = new Int32Array(states + 1);
+    const code = new Uint16Array(total);
+    const target = new Int32Array(total);
+    const mask = new Int32Array(states);
+    let at = 0;
+    for (let x = 0; x < states; x++) {
+      start[x] = at;
+      for (const [c, to] of [...lists[x]!].sort((p, q) => p[0] - q[0])) {
+        code[at] = c;
+        target[at] = to;
+        mask[x]! |= 1 << (c & 31);
+        at++;
+      }
+    }
+    start[states] = at;
+    return { start, code, target, mask };
   }
 
   /** The child of non-root `state` along `c`, or -1. */
