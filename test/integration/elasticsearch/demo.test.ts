@@ -21,7 +21,7 @@ describe('yuqing demo with Elasticsearch', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('indexes exactly the mentions the demo run stored (count and ids) and the crisis timeline of its alert', async () => {
+  it('indexes exactly the mentions the demo run stored (count and ids) and the crisis timeline of its alerts', async () => {
     const out = memoryOutput();
     const result = await runDemo(out, { dataDir, elasticsearch: { url: process.env.YUQING_TEST_ES_URL!, indexPrefix: names.prefix } });
 
@@ -46,7 +46,7 @@ describe('yuqing demo with Elasticsearch', () => {
         index: names.alertsIndex,
         size: 100,
         query: { term: { kind: 'event' } },
-        sort: [{ seq: 'asc' }],
+        sort: [{ alertId: 'asc' }, { seq: 'asc' }],
       });
       expect(timeline.hits.hits.map((h) => `${h._source!.alertId}:${h._source!.seq}`)).toEqual(events.map((e) => `${e.alert_id}:${e.seq}`));
       expect(timeline.hits.hits.map((h) => h._source!.type)).toContain('upgraded');
