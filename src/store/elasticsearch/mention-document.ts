@@ -19,7 +19,7 @@ export interface MentionDocument extends ScoredMention {
   riskRank: number;
 }
 
-const ENGAGEMENT_KEYS = ['likes', 'comments', 'shares', 'pushes', 'boos'] as const;
+const ENGAGEMENT_KEYS = ['likes', 'comments', 'shares', 'pushes', 'boos', 'net'] as const;
 
 function pickEngagement(e: Engagement | undefined): Engagement | undefined {
   if (!e) return undefined;
