@@ -1,4 +1,5 @@
 import { formatLocal } from '../../core/time';
+import { IndexSpoolRepo } from '../../store/index-spool-repo';
 import { openStateStore } from '../../store/state-store';
 import type { Project } from '../../config/load';
 import { systemClock } from '../../core/clock';
@@ -27,7 +28,13 @@ export function statusCommand(project: Project, out: Output): number {
     const open = store.alerts.list({ statuses: ['open', 'acknowledged'] });
     out.out(`未解除警示：${open.length}`);
     for (const a of open) out.out(`  ${a.level} ${a.ruleName} ${a.id}`);
-    out.out(`已保存提及：${store.mentions.countMentions()}`);
+    if (project.main.elasticsearch) {
+      // With Elasticsearch the documents live in the index; SQLite keeps ids, hits and the spool.
+      const spool = new IndexSpoolRepo(store.db);
+      out.out(`提及：已收錄 ${store.mentions.countSeen()} 則（含不符合規則者）；Elasticsearch 待寫入 ${spool.depth()} 筆，無法寫入 ${spool.deadLetterCount()} 筆（詳見 yuqing es status）`);
+    } else {
+      out.out(`已保存提及：${store.mentions.countMentions()}`);
+    }
     return 0;
   } finally {
     store.close();
