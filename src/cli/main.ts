@@ -5,6 +5,7 @@ import { connectorsTestCommand } from './commands/connectors-test';
 import { alertsAckCommand, alertsKpiCommand, alertsListCommand, alertsShowCommand } from './commands/alerts';
 import { backtestCommand, type BacktestCommandOptions } from './commands/backtest';
 import { backtestSeriesCommand, type BacktestSeriesOptions } from './commands/backtest-series';
+import { dashboardsCheckCommand, dashboardsImportCommand, type DashboardsCheckOptions, type DashboardsImportOptions } from './commands/dashboards';
 import { demoCommand } from './commands/demo';
 import { esSetupCommand } from './commands/es-setup';
 import { explainCommand, type ExplainOptions } from './commands/explain';
@@ -151,6 +152,32 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       if (bad.length > 0) throw new UsageError(`無效的編號 (not dead-letter ids): ${bad.join(', ')}`);
       const project = loadProjectOrReport(config(), out);
       code = project ? esRequeueCommand(project, ids.map(Number), out) : 1;
+    });
+
+  const dashboards = program.command('dashboards').description('Kibana 儀表板 (Kibana saved objects in dashboards/)');
+  dashboards
+    .command('check')
+    .description('檢查儀表板引用的每個欄位都在索引對應中且型別相符、物件參照都存在、id 穩定 (check fields, references, ids)')
+    .option('--file <ndjson>', '要檢查的 NDJSON（預設為內附的 dashboards/yuqing.ndjson） (saved objects file)')
+    .option('--mappings <dir>', '含 mentions-template.json 與 alerts-template.json 的資料夾（預設為已提交的對應） (mappings folder)')
+    .option('--stable-ids <file>', '穩定 id 清單（預設 dashboards/stable-ids.json） (stable ids list)')
+    .action((opts: DashboardsCheckOptions) => {
+      code = dashboardsCheckCommand(opts, out);
+    });
+  dashboards
+    .command('import')
+    .description('經由 Kibana 的 saved objects 匯入 API 匯入儀表板 (import through the saved objects API)')
+    .requiredOption('--kibana <url>', 'Kibana 網址，例如 http://127.0.0.1:5601 (Kibana URL)')
+    .option('--space <id>', 'Kibana space（預設 default） (space id)')
+    .option('--overwrite', '取代已存在的同 id 物件 (replace existing objects)')
+    .option('--file <ndjson>', '要匯入的 NDJSON（預設為內附的） (saved objects file)')
+    .option('--index-prefix <prefix>', '索引前綴，與主設定檔 elasticsearch.indexPrefix 相同（預設 yuqing） (index prefix)')
+    .option('--cross-index-filters', '同時開啟 courier:ignoreFilterIfFieldNotInIndex：等級／來源種類篩選不清空另一種資料的面板 (set that advanced setting)')
+    .option('--api-key-env <name>', `API key 的環境變數（預設 YUQING_KIBANA_API_KEY） (API key variable)`)
+    .option('--username-env <name>', `帳號的環境變數（預設 YUQING_KIBANA_USERNAME） (username variable)`)
+    .option('--password-env <name>', `密碼的環境變數（預設 YUQING_KIBANA_PASSWORD） (password variable)`)
+    .action(async (opts: DashboardsImportOptions) => {
+      code = await dashboardsImportCommand(opts, out);
     });
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
