@@ -104,6 +104,16 @@ export const mainConfigSchema = z.strictObject({
       enabled: z.boolean().default(true),
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8787),
+      /** The status page at /status: open alerts and their red clock, acknowledge forms, volume, source health. */
+      statusPage: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** Answer clients other than this machine (the page has no login: only behind an authenticating proxy). */
+          allowRemote: z.boolean().default(false),
+          /** Days of per-rule volume in the charts. */
+          days: z.number().int().min(3).max(60).default(14),
+        })
+        .prefault({}),
       /** Signed acknowledge links in notices, answered at /ack/… (optional). */
       ackLinks: ackLinksSchema.optional(),
     })

@@ -10,6 +10,8 @@ import type { Logger } from '../core/logger';
 import type { HttpClientOptions } from '../http/client';
 import type { HttpClient } from '../http/types';
 import { HttpServer, type HealthReport } from '../server/http-server';
+import { createStatusRoute } from '../server/status-route';
+import type { Route } from '../server/ack-handler';
 import { Metrics } from '../server/metrics';
 import { MentionIndex } from '../store/elasticsearch/mention-index';
 import { openStateStore, type StateStore } from '../store/state-store';
@@ -218,7 +220,7 @@ export class App {
     });
     const s = this.project.main.server;
     if (this.options.server ?? s.enabled) {
-      this.server = new HttpServer({ host: s.host, port: s.port, log: this.log.child({ component: 'server' }), metrics: this.metrics, health: () => this.health(), beforeScrape: () => this.refreshGauges(), routes: this.alerting.routes });
+      this.server = new HttpServer({ host: s.host, port: s.port, log: this.log.child({ component: 'server' }), metrics: this.metrics, health: () => this.health(), beforeScrape: () => this.refreshGauges(), routes: [...this.alerting.routes, ...this.statusRoutes()] });
       const addr = await this.server.start();
       this.log.info({ url: `http://${addr.address}:${addr.port}` }, 'HTTP 服務已啟動：/healthz、/metrics (server listening)');
     }
@@ -252,6 +254,27 @@ export class App {
   private sourceBackoff(): SourceBackoffPolicy {
     const p = this.project.main.polling;
     return { failureInitialMs: p.failureBackoffMs, failureMaxMs: p.failureBackoffMaxMs, blockedInitialMs: p.blockedBackoffMs, blockedMaxMs: p.blockedBackoffMaxMs };
+  }
+
+  /** The status page (`/status`, see src/server/status-route.ts), unless `server.statusPage.enabled` is false. */
+  private statusRoutes(): Route[] {
+    const cfg = this.project.main.server.statusPage;
+    if (!cfg.enabled) return [];
+    return [
+      createStatusRoute({
+        store: this.store,
+        rules: () => this.project.rules.map((r) => ({ id: r.config.id, name: r.config.name })),
+        clock: this.clock,
+        timeZone: this.project.main.timeZone,
+        days: cfg.days,
+        allowRemote: cfg.allowRemote,
+        log: this.log,
+        onAcknowledged: (alert, events) => {
+          for (const e of events) this.metrics.alertTransitions.inc({ rule: alert.ruleId, type: e.type, level: alert.level });
+          this.captureAlertChanges();
+        },
+      }),
+    ];
   }
 
   /** Address of the running HTTP server, if any. */
