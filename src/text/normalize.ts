@@ -92,6 +92,49 @@ export function normalizeTitled(text: string, titleLength: number): { text: stri
   return { text: codesToString(out.codes, out.length), titleEnd: Math.min(plain.marked, out.length), bodyStart: Math.min(plain.markedAfter, out.length) };
 }
 
+/** What normalisation does with one BMP code unit on its own (for tables derived from pass 1's, see unitFolding). */
+export interface UnitFolding {
+  /**
+   * `emit`: it becomes the one unit `unit`; `skip`: it is dropped (invisible); `cluster`: it takes
+   * the cluster path (a surrogate, or it folds to several units or to none).
+   */
+  kind: 'emit' | 'skip' | 'cluster';
+  /** For `emit`: the unit it becomes under NFKC and lower-casing (whitespace stays itself; collapsing is the caller's). */
+  unit: number;
+  /** A combining mark: it composes with the character before it, which then takes the cluster path. */
+  mark: boolean;
+  /** The unit it becomes (a surrogate: itself) is whitespace, Han, an ideographic description character. */
+  space: boolean;
+  han: boolean;
+  ids: boolean;
+}
+
+/**
+ * How pass 1 treats the BMP code unit `c` when no combining mark follows it: read from the same
+ * per-unit table the normalisation loops use, so a table derived from it (the scorer's one pass,
+ * fused-pass.ts) folds exactly as they do.
+ */
+export function unitFolding(c: number): UnitFolding {
+  const entry = foldTable[c]! || classify(c);
+  const kind = entry & FOLD_KIND;
+  const unit = kind === FOLD_EMIT ? entry >>> FOLD_SHIFT : c;
+  const flags = kind === FOLD_EMIT ? entry : unitFlags(c);
+  return {
+    kind: kind === FOLD_EMIT ? 'emit' : kind === FOLD_SKIP ? 'skip' : 'cluster',
+    unit,
+    mark: (entry & FOLD_MARK) !== 0,
+    space: (flags & FOLD_SPACE) !== 0,
+    han: (flags & FOLD_HAN) !== 0,
+    ids: (flags & FOLD_IDS) !== 0,
+  };
+}
+
+/** Whether NFKC and lower-casing leave the supplementary-plane character `codePoint` as it is (cached). */
+export function foldsToItself(codePoint: number): boolean {
+  const ch = String.fromCodePoint(codePoint);
+  return foldChar(ch) === ch;
+}
+
 /** Units with their source ranges (the ranges only when the buffers keep offsets). */
 interface Units {
   codes: Uint16Array;

@@ -1,5 +1,6 @@
 import type { RuleFile } from '../config/rule-schema';
 import type { Lang, Mention, Scoring, Sentiment } from '../core/types';
+import { FusedPass } from './fused-pass';
 import { detectLang } from './language';
 import type { Lexicon } from './lexicon';
 import { BODY_ONLY, compileRuleSet, type MatchedSpan, type RuleExplanation, type RuleSet, type TextFields } from './matcher';
@@ -8,11 +9,18 @@ import type { ExtraSentimentTerm } from './sentiment-common';
 import { createEnSentiment } from './sentiment-en';
 import { compileZhSentiment } from './sentiment-zh';
 import { TermIndexBuilder, type TermIndex } from './term-index';
+import { codesToString } from './unit-buffer';
 
 /**
  * The scoring stage: a mention's rule hits (keywords, queries, topics, risk) and its sentiment,
  * from one normalisation and one automaton scan of its text. Rule terms, query terms, topic terms
  * and the Chinese lexicon share the automaton. Built once per rule set.
+ *
+ * Two routes lead to the same result. `score` and `scoreText` take the fused one: one pass folds,
+ * converts, counts language classes and records sentence ends (fused-pass.ts), the automaton
+ * scans its units, and rules and sentiment work from what was recorded. Texts that pass cannot
+ * handle, and `explain` (which needs offsets), take the modular one: normalize.ts, then the scan,
+ * rules and sentiment from the normalised string. The equivalence tests compare the two.
  */
 
 export interface ScorerOptions {
@@ -87,16 +95,33 @@ export function createScorer(options: ScorerOptions): Scorer {
     return { rules: hits, sentiment };
   };
 
+  // The fused route, after pass.run(...) succeeded: the same steps from the pass's units.
+  const pass = new FusedPass();
+  const runPassed = (fields: TextFields, lang: Lang): Scoring => {
+    const { units, length } = pass;
+    const occ = index.scanUnits(units, length);
+    const text = codesToString(units, length);
+    const hits = rules.match(text, occ, fields);
+    const active = hits.length === 0 ? NO_RULES : new Set(hits.map((r) => r.ruleId));
+    const sentiment: Sentiment = lang === 'en' ? en.score(text, active) : zh.scoreWithClosers(text, occ, pass.closers, pass.closerCount, active);
+    return { rules: hits, sentiment };
+  };
+
   return {
     termCount: index.size,
     ruleIds: rules.ruleIds,
     score(mention) {
       const { text, titleLength } = join(mention.title, mention.body);
-      if (titleLength < 0) return run(normalizeForMatch(text), BODY_ONLY, mention.lang);
+      if (titleLength < 0) {
+        if (pass.run(text, -1, false)) return runPassed(BODY_ONLY, mention.lang);
+        return run(normalizeForMatch(text), BODY_ONLY, mention.lang);
+      }
       if (titleLength >= text.length) {
+        if (pass.run(text, -1, false)) return runPassed({ titleEnd: pass.length, bodyStart: pass.length }, mention.lang);
         const all = normalizeForMatch(text);
         return run(all, { titleEnd: all.length, bodyStart: all.length }, mention.lang);
       }
+      if (pass.run(text, titleLength, false)) return runPassed({ titleEnd: pass.titleEnd, bodyStart: pass.bodyStart }, mention.lang);
       // Where the title ends, without offsets for nearly every text; with them when the
       // conversion could change lengths.
       const titled = normalizeTitled(text, titleLength);
@@ -105,6 +130,7 @@ export function createScorer(options: ScorerOptions): Scorer {
       return run(n.text, fieldsOf(n, titleLength, text.length), mention.lang);
     },
     scoreText(text, lang) {
+      if (pass.run(text, -1, lang === undefined)) return runPassed(BODY_ONLY, lang ?? pass.lang ?? detectLang(text));
       return run(normalizeForMatch(text), BODY_ONLY, lang ?? detectLang(text));
     },
     explain(input) {

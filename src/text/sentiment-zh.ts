@@ -96,6 +96,16 @@ export interface ZhSentiment {
   readonly method: string;
   /** Score a normalised text from the occurrences of one scan of the shared index. */
   score(text: string, occ: Occurrences, activeGroups?: ReadonlySet<string>): Sentiment;
+  /**
+   * The same, with the positions of the text's sentence-closing units (see closesSentence)
+   * already known: `closers[0..closerCount)`, increasing (the scorer's one pass records them).
+   */
+  scoreWithClosers(text: string, occ: Occurrences, closers: Int32Array, closerCount: number, activeGroups?: ReadonlySet<string>): Sentiment;
+}
+
+/** Whether a unit of normalised text closes sentences (see the file comment). */
+export function closesSentence(unit: number): boolean {
+  return SENTENCE_END[unit] === 1;
 }
 
 /**
@@ -146,7 +156,11 @@ export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSenti
   return {
     method: ZH_SENTIMENT_METHOD,
     score(text, occ, activeGroups) {
-      work.score(text, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined);
+      work.score(text, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined, undefined, 0);
+      return sentimentOf(ZH_SENTIMENT_METHOD, work.total, work.contributions(), settings.scale, settings.neutralBand);
+    },
+    scoreWithClosers(text, occ, closers, closerCount, activeGroups) {
+      work.score(text, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined, closers, closerCount);
       return sentimentOf(ZH_SENTIMENT_METHOD, work.total, work.contributions(), settings.scale, settings.neutralBand);
     },
   };
@@ -221,6 +235,8 @@ class Workspace {
   private readonly sentenceStart = new IntList();
   private readonly sentenceEnd = new IntList();
   private readonly question = new IntList();
+  /** Positions of the sentence-closing units, when splitSentences finds them itself. */
+  private readonly closerScratch = new IntList();
   // Contributions in first-seen order. Within one text a word (WordInfo) and its note code say
   // exactly what the term and note strings would, so they key the sums: slotStamp/firstSlot find
   // a word's first slot (stamped with the text's generation, so nothing is cleared between texts),
@@ -251,7 +267,7 @@ class Workspace {
     });
   }
 
-  score(text: string, occ: Occurrences, activeGroups: ReadonlySet<string> | undefined): void {
+  score(text: string, occ: Occurrences, activeGroups: ReadonlySet<string> | undefined, closers: Int32Array | undefined, closerCount: number): void {
     const { words, markers, entries } = this;
     this.generation++;
     this.slotCode.length = 0;
@@ -294,7 +310,7 @@ class Workspace {
     if (weighted.length === 0 && !rhetoricalSeen) return;
     sortByStart(markers, this.markerOrder);
     this.chooseMarkers();
-    this.splitSentences(text);
+    this.splitSentences(text, closers, closerCount);
     this.weigh(text);
     // Summed as the contributions stand, in first-seen order (the order of the additions matters to the last bit).
     for (let slot = 0; slot < this.slotCode.length; slot++) this.total += this.slotWeight[slot]!;
@@ -374,27 +390,40 @@ class Workspace {
     }
   }
 
-  /** Sentences of a normalised text; a sentence is a question when its closing run has 「?」 or it ends in 嗎/呢. */
-  private splitSentences(text: string): void {
+  /**
+   * Sentences of a normalised text; a sentence is a question when its closing run has 「?」 or it
+   * ends in 嗎/呢. From the positions of its sentence-closing units (increasing), when the
+   * scorer's one pass has recorded them; otherwise they are found here first.
+   */
+  private splitSentences(text: string, known: Int32Array | undefined, knownCount: number): void {
     const { sentenceStart, sentenceEnd, question } = this;
     sentenceStart.length = 0;
     sentenceEnd.length = 0;
     question.length = 0;
     const n = text.length;
-    const units = unitsOf(text);
+    let closers = known;
+    let count = knownCount;
+    if (closers === undefined) {
+      const found = this.closerScratch;
+      found.length = 0;
+      const units = unitsOf(text);
+      for (let i = 0; i < n; i++) if (SENTENCE_END[units[i]!] === 1) found.push(i);
+      closers = found.at;
+      count = found.length;
+    }
     let start = 0;
-    for (let i = 0; i < n; i++) {
-      if (SENTENCE_END[units[i]!] === 0) continue;
-      // A closing run [i, j).
+    for (let r = 0; r < count; ) {
+      // A closing run [i, j): consecutive closing units.
+      const i = closers[r]!;
       let j = i;
       let asks = false;
-      while (j < n && SENTENCE_END[units[j]!] === 1) {
-        if (units[j] === 0x3f) asks = true; // ?
+      while (r < count && closers[r] === j) {
+        if (text.charCodeAt(j) === 0x3f) asks = true; // ?
         j++;
+        r++;
       }
       if (i > start) this.addSentence(start, i, asks || endsInQuestionWord(text, i));
       start = j;
-      i = j - 1;
     }
     if (n > start) this.addSentence(start, n, endsInQuestionWord(text, n));
   }

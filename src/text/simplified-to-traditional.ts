@@ -223,12 +223,13 @@ export function warmUpTraditional(): void {
 // otherwise the unit stage 1 makes of it on its own (its character entry, or itself) in the low
 // 16 bits, plus flags.
 /** Bit of the flag: some segmentation phrase of two or more units starts with the unit. */
-const MAY_START_PHRASE_BIT = 16;
+export const MAY_START_PHRASE_BIT = 16;
 const MAY_START_PHRASE = 1 << MAY_START_PHRASE_BIT;
 /** Bit of the flag: the unit is a segmentation phrase by itself. */
-const WHOLE_PHRASE_BIT = 17;
+export const WHOLE_PHRASE_BIT = 17;
 const WHOLE_PHRASE = 1 << WHOLE_PHRASE_BIT;
-const VARIANT = 1 << 18; // the unit it becomes starts a Taiwan-variant (stage 2) entry that changes something
+/** Flag: the unit it becomes starts a Taiwan-variant (stage 2) entry that changes something. */
+export const VARIANT = 1 << 18;
 // Unit-wise table only (see unitWiseTable): halves of a surrogate pair that converts to itself.
 /** Bit of the flag: a low surrogate (itself, if a high one comes before it). */
 const LOW_HALF_BIT = 19;
@@ -256,22 +257,25 @@ function unitActions(stage1: CodeTrie, stage2: CodeTrie): Int32Array {
 }
 
 let unitWiseCache: Int32Array | undefined;
-// Phrase replacements with their Taiwan variants settled (null: a variant changes the length), per trie node.
-const settledPhrases = new Map<number, string | null>();
+// Phrase replacements with their Taiwan variants settled (null: a variant changes the length), per
+// stage-1 trie node, filled as phrases are met (sized with the table, so it stays a plain array).
+let settledPhrases: (string | null | undefined)[] = [];
 
 /**
  * The table for converting unit by unit (see {@link settleUnitWise}), built on first use: per BMP
  * unit, -1 for "convert the general way"; otherwise the unit it becomes alone (low 16 bits) with
  * the MAY_START_PHRASE and WHOLE_PHRASE flags (a phrase may start there) and VARIANT (the text
  * needs the general conversion); surrogates whose character starts no entry are themselves, with
- * LOW_HALF or HIGH_HALF (the caller checks that they pair up).
+ * LOW_HALF or HIGH_HALF (the caller checks that they pair up). Exported for the scorer's one pass
+ * (fused-pass.ts), which looks folded units up in it as it folds them.
  */
-function unitWiseTable(): Int32Array {
+export function unitWiseTable(): Int32Array {
   if (unitWiseCache) return unitWiseCache;
   const { stage1, stage2, actions } = getTables();
   const table = actions.slice();
   for (let c = 0xd800; c <= 0xdbff; c++) table[c] = stage1.root[c]! < 0 && stage2.root[c]! < 0 ? c | HIGH_HALF : -1;
   for (let c = 0xdc00; c <= 0xdfff; c++) table[c] = c | LOW_HALF;
+  settledPhrases = new Array<string | null | undefined>(stage1.value.length).fill(undefined);
   unitWiseCache = table;
   return table;
 }
@@ -288,7 +292,7 @@ function unitWiseTable(): Int32Array {
  * another length than what it replaces, a character outside the BMP with an entry, a lone
  * surrogate, an ideographic description character.
  */
-function settleUnitWise(s: Uint16Array, n: number, converted: Uint16Array, candidates: Int32Array, count: number, all: number): boolean {
+export function settleUnitWise(s: Uint16Array, n: number, converted: Uint16Array, candidates: Int32Array, count: number, all: number): boolean {
   if (all < 0 || (all & VARIANT) !== 0) return false;
   const { stage1, stage2, actions } = getTables();
   let done = 0;
@@ -301,10 +305,10 @@ function settleUnitWise(s: Uint16Array, n: number, converted: Uint16Array, candi
     if ((actions[u]! & WHOLE_PHRASE) === 0 && (i + 1 === n || !stage1.mayStartPair(u, s[i + 1]!))) continue;
     const end = stage1.longest(s, i, n, true);
     if (end < 0) continue;
-    let value = settledPhrases.get(stage1.lastNode);
+    let value = settledPhrases[stage1.lastNode];
     if (value === undefined) {
       value = variantsSameLength(stage2, stage1.value[stage1.lastNode]!);
-      settledPhrases.set(stage1.lastNode, value);
+      settledPhrases[stage1.lastNode] = value;
     }
     if (value === null || value.length !== end - i) return false;
     for (let m = 0; m < value.length; m++) converted[i + m] = value.charCodeAt(m);

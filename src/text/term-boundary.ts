@@ -18,6 +18,13 @@ export function hasTermBoundaries(text: string, start: number, end: number): boo
   return true;
 }
 
+/** {@link hasTermBoundaries} over the first `n` code units of `units` instead of a string. */
+export function hasTermBoundariesIn(units: Uint16Array, n: number, start: number, end: number): boolean {
+  if (start > 0 && isWordChar(units[start]!) && isWordChar(units[start - 1]!)) return false;
+  if (end < n && isWordChar(units[end - 1]!) && isWordChar(units[end]!)) return false;
+  return true;
+}
+
 /** Whether occurrences of `term` can fail {@link hasTermBoundaries}: it begins or ends with a Latin letter or digit. */
 export function needsTermBoundaries(term: string): boolean {
   return term.length > 0 && (isWordChar(term.charCodeAt(0)) || isWordChar(term.charCodeAt(term.length - 1)));

@@ -1,5 +1,5 @@
 import { AhoCorasick, type AcMatches } from './aho-corasick';
-import { hasTermBoundaries, needsTermBoundaries } from './term-boundary';
+import { hasTermBoundariesIn, needsTermBoundaries } from './term-boundary';
 import { unitsOf } from './unit-buffer';
 
 /**
@@ -59,9 +59,14 @@ export class TermIndex {
    * next scan of this index: read it before scanning again.
    */
   scan(text: string): Occurrences {
+    return this.scanUnits(unitsOf(text), text.length);
+  }
+
+  /** {@link scan} over the first `n` code units of `units` (the scorer's one pass has them already). */
+  scanUnits(units: Uint16Array, n: number): Occurrences {
     const out = this.buffer;
     out.length = 0;
-    this.automaton.collect(unitsOf(text), text.length, out);
+    this.automaton.collect(units, n, out);
     // Latin terms must stand on word boundaries: drop the occurrences that do not (most
     // occurrences begin and end with CJK characters, which need no check).
     const { latinEdged } = this;
@@ -69,7 +74,7 @@ export class TermIndex {
     for (let k = 0; k < out.length; k++) {
       const start = out.start[k]!;
       const end = out.end[k]!;
-      if (latinEdged[out.term[k]!] === 1 && !hasTermBoundaries(text, start, end)) continue;
+      if (latinEdged[out.term[k]!] === 1 && !hasTermBoundariesIn(units, n, start, end)) continue;
       out.term[kept] = out.term[k]!;
       out.start[kept] = start;
       out.end[kept] = end;

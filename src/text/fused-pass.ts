@@ -1,0 +1,251 @@
+import type { Lang } from '../core/types';
+import * as language from './language';
+import type { LanguageCounts } from './language';
+import { foldsToItself, unitFolding } from './normalize';
+import { closesSentence } from './sentiment-zh';
+import * as toTraditional from './simplified-to-traditional';
+import { unitsOf } from './unit-buffer';
+
+// The imported names the loop uses, read once into module constants: under tsx (esbuild's
+// CommonJS output) every use of an imported name is a getter call, which the hot loop should not
+// pay per unit.
+const { addPackedCounts, continuesWord, decideLang, hasLinkMarkers, LANG_CHUNK, LANG_FIELD_BITS, LANG_NOT_COUNTED, LANG_SAMPLE_CHARS, languageClassOf } = language;
+const { MAY_START_PHRASE_BIT, WHOLE_PHRASE_BIT, settleUnitWise, unitWiseTable } = toTraditional;
+
+/**
+ * The scorer's one pass over a mention's code units. The modular path reads a text five times
+ * (language detection, folding, unit-wise conversion, the automaton's copy, the sentence split);
+ * this pass does the first, second, third and fifth at once, unit by unit:
+ *
+ * - folds (NFKC, lower case, invisibles dropped, whitespace collapsed) and converts Simplified →
+ *   Traditional unit by unit, writing both the folded units (phrase lookups read them) and the
+ *   converted ones, and noting where a conversion phrase may start;
+ * - counts the language classes detectLang counts, and Latin words;
+ * - records where the units that close sentences (for the Chinese sentiment) land;
+ * - for a titled mention, counts where the title ends and the body starts.
+ *
+ * The phrases are then settled over the noted positions (settleUnitWise, shared with the modular
+ * path) and the automaton scans the result (one more loop, in aho-corasick.ts).
+ *
+ * Everything is read from the modular path's own per-unit tables — normalize.ts's folding,
+ * language.ts's classes, simplified-to-traditional.ts's unit-wise conversion, sentiment-zh.ts's
+ * sentence ends — through one table of this pass's own, built from them unit by unit as units are
+ * first met. The pass handles what nearly every text is made of and gives up (returns false) on
+ * the rest, which the modular path then normalises: combining marks, characters that fold to
+ * several units, lone surrogates and supplementary characters that fold or convert, ideographic
+ * description characters, texts that need the general conversion. The equivalence tests
+ * (test/text/fused-pass.test.ts) compare the two on randomised texts.
+ */
+export class FusedPass {
+  /** The normalised text's units, [0, length): what normalizeForMatch returns, as units. */
+  units: Uint16Array = new Uint16Array(0);
+  length = 0;
+  /** Positions (increasing) of the units of the normalised text that close sentences, [0, closerCount). */
+  closers = new Int32Array(256);
+  closerCount = 0;
+  /** For a titled text: where the title ends and the body starts in the normalised text (see normalizeTitled). */
+  titleEnd = 0;
+  bodyStart = 0;
+  /** The language detectLang gives the text, when counted (see {@link run}); undefined otherwise. */
+  lang: Lang | undefined;
+
+  private folded = new Uint16Array(1024);
+  private converted = new Uint16Array(1024);
+  private candidates = new Int32Array(1024);
+  private readonly counts: LanguageCounts = { latinLetters: 0, accented: 0, han: 0, kanaHangul: 0, otherLetters: 0, latinWords: 0 };
+
+  /**
+   * Normalise `text` (see the class comment); with `mark` ≥ 0, the text is a title of that length,
+   * the seam 「。\n」 and a body, and titleEnd/bodyStart are set. With `detect`, also the language.
+   * Returns false when the text needs the modular path; the fields are then meaningless.
+   */
+  run(text: string, mark: number, detect: boolean): boolean {
+    const n = text.length;
+    const src = unitsOf(text);
+    if (this.folded.length < n) {
+      const size = Math.max(n, this.folded.length * 2);
+      this.folded = new Uint16Array(size);
+      this.converted = new Uint16Array(size);
+      this.candidates = new Int32Array(size);
+    }
+    if (this.closers.length < n) this.closers = new Int32Array(Math.max(n, this.closers.length * 2));
+    const { folded, converted, candidates, closers } = this;
+    const conversion = unitWiseTable();
+    const table = PASS_TABLE;
+    let k = 0;
+    let count = 0;
+    let closerCount = 0;
+    // Flags of the units folded (HAN), and the OR of their conversion entries (negative or with
+    // VARIANT: the text needs the general conversion, if it has Han at all).
+    let seen = 0;
+    let convertedAll = 0;
+    // 1 when the last unit kept is a space, or none is kept yet (leading spaces are dropped).
+    let afterSpace = 1;
+    // Language classes, packed (see language.ts), flushed every LANG_CHUNK units.
+    const counts = this.counts;
+    counts.latinLetters = counts.accented = counts.han = counts.kanaHangul = counts.otherLetters = 0;
+    let sums = 0;
+    let budget = LANG_CHUNK;
+    let latinWords = 0;
+    let inLatinWord = 0;
+    let nextMark = mark < 0 ? Infinity : mark;
+    let marked = -1;
+    let markedAfter = -1;
+    let entry = n > 0 ? table[src[0]!]! || classify(src[0]!) : 0;
+    for (let i = 0; i < n; i++) {
+      if (i >= nextMark) {
+        // As normalizeTitled counts (see foldPlain in normalize.ts).
+        if (nextMark === mark) {
+          marked = k;
+          nextMark = mark + 2;
+        } else {
+          markedAfter = k;
+          nextMark = Infinity;
+        }
+      }
+      const c = src[i]!;
+      let next = 0;
+      if (i + 1 < n) {
+        const d = src[i + 1]!;
+        next = table[d]! || classify(d);
+      }
+      // Language: every unit read counts, whatever becomes of it.
+      sums += LANG_INCREMENT[(entry >>> LANG_SHIFT) & 7]!;
+      const letter = (entry >>> LETTER_BIT) & 1;
+      latinWords += letter & (inLatinWord ^ 1);
+      inLatinWord = letter | (inLatinWord & continuesWord(c));
+      if (--budget === 0) {
+        addPackedCounts(counts, sums);
+        sums = 0;
+        budget = LANG_CHUNK;
+      }
+      if (((entry & SPECIAL) | (next & MARK)) === 0) {
+        // One unit out (or none, for a space after a space): no branch on whitespace.
+        const f = entry & 0xffff;
+        const space = (entry >>> SPACE_BIT) & 1;
+        const kept = 1 - (space & afterSpace);
+        const action = conversion[f]!;
+        folded[k] = f;
+        converted[k] = action;
+        candidates[count] = k;
+        count += ((action >>> MAY_START_PHRASE_BIT) | (action >>> WHOLE_PHRASE_BIT)) & 1;
+        closers[closerCount] = k;
+        closerCount += (entry >>> CLOSES_BIT) & kept;
+        convertedAll |= action;
+        seen |= entry;
+        k += kept;
+        afterSpace = space;
+        entry = next;
+        continue;
+      }
+      if ((entry & KIND) === SKIP && (next & MARK) === 0) {
+        entry = next;
+        continue;
+      }
+      // A surrogate pair that folds to itself, with no mark after it (emoji, most supplementary
+      // ideographs): both units as they are. (A title mark inside the pair is counted at the
+      // next unit, as foldPlain counts it after a cluster.)
+      if ((entry & KIND) === HIGH && (next & KIND) === LOW) {
+        const low = src[i + 1]!;
+        const after = i + 2 < n ? table[src[i + 2]!]! || classify(src[i + 2]!) : 0;
+        if ((after & MARK) === 0 && foldsToItselfCached(c, low)) {
+          const high = conversion[c]!;
+          const second = conversion[low]!;
+          folded[k] = c;
+          converted[k] = high;
+          folded[k + 1] = low;
+          converted[k + 1] = second;
+          k += 2;
+          // An entry of the pair sends the text to the general conversion (if it has Han).
+          convertedAll |= high | second;
+          seen |= entry;
+          afterSpace = 0;
+          // The low half counts in no class, and ends a Latin word.
+          inLatinWord = 0;
+          if (--budget === 0) {
+            addPackedCounts(counts, sums);
+            sums = 0;
+            budget = LANG_CHUNK;
+          }
+          i++;
+          entry = after;
+          continue;
+        }
+      }
+      return false;
+    }
+    if (marked < 0 && mark >= 0) marked = k;
+    if (markedAfter < 0 && mark >= 0) markedAfter = k;
+    // A trailing space, and the sentence end recorded for it.
+    if (afterSpace === 1 && k > 0) {
+      k--;
+      if (closerCount > 0 && closers[closerCount - 1] === k) closerCount--;
+    }
+    addPackedCounts(counts, sums);
+    counts.latinWords = latinWords;
+    this.lang = detect && n <= LANG_SAMPLE_CHARS && !hasLinkMarkers(text) ? decideLang(counts) : undefined;
+    this.titleEnd = Math.min(marked, k);
+    this.bodyStart = Math.min(markedAfter, k);
+    this.length = k;
+    this.closerCount = closerCount;
+    if ((seen & HAN) === 0) {
+      // No Han: the modular path does not convert (and nothing would change).
+      this.units = folded;
+      return true;
+    }
+    if (!settleUnitWise(folded, k, converted, candidates, count, convertedAll)) return false;
+    this.units = converted;
+    return true;
+  }
+}
+
+// The pass's table: per BMP code unit, the unit it folds to (bits 0–15; whitespace as a space)
+// and flags; 0 = not classified yet.
+const SPECIAL = 1 << 16; // not one plain unit out: see KIND
+const SPACE_BIT = 17;
+const MARK = 1 << 18; // a combining mark: the unit before it needs the cluster path
+const HAN = 1 << 19; // the unit it folds to is Han (the text then needs the conversion)
+const CLOSES_BIT = 20; // the unit it folds to closes sentences
+const LANG_SHIFT = 21; // three bits: the language class (language.ts) of the unit as read
+const LETTER_BIT = 24; // the unit as read is a Latin letter
+const KIND = 7 << 25; // for SPECIAL units
+const SKIP = 1 << 25; // invisible: dropped
+const HIGH = 2 << 25; // a high surrogate
+const LOW = 3 << 25; // a low surrogate
+const OTHER = 4 << 25; // anything else this pass leaves to the modular path
+const CLASSIFIED = 1 << 30;
+
+const PASS_TABLE = new Int32Array(0x10000);
+
+/** What the class adds to a packed language tally. */
+const LANG_INCREMENT = Int32Array.from({ length: 8 }, (_, cls) => (cls === LANG_NOT_COUNTED || cls > 5 ? 0 : 1 << (LANG_FIELD_BITS * (cls - 1))));
+
+function classify(c: number): number {
+  const folding = unitFolding(c);
+  const cls = languageClassOf(c);
+  let entry = CLASSIFIED | (cls << LANG_SHIFT) | (cls === 1 || cls === 2 ? 1 << LETTER_BIT : 0);
+  if (folding.mark) entry |= MARK;
+  if (folding.han) entry |= HAN;
+  if (folding.kind === 'emit' && !folding.ids) {
+    const unit = folding.space ? 0x20 : folding.unit;
+    entry |= unit | (folding.space ? 1 << SPACE_BIT : 0) | (closesSentence(unit) ? 1 << CLOSES_BIT : 0);
+  } else if (folding.kind === 'skip') entry |= SPECIAL | SKIP;
+  else if (c >= 0xd800 && c <= 0xdbff) entry |= SPECIAL | HIGH;
+  else if (c >= 0xdc00 && c <= 0xdfff) entry |= SPECIAL | LOW;
+  else entry |= SPECIAL | OTHER;
+  PASS_TABLE[c] = entry;
+  return entry;
+}
+
+// Surrogate pairs met so far: 1 folds to itself, 2 does not (keyed by code point).
+const pairs = new Map<number, number>();
+
+function foldsToItselfCached(high: number, low: number): boolean {
+  const codePoint = ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+  let known = pairs.get(codePoint);
+  if (known === undefined) {
+    known = foldsToItself(codePoint) ? 1 : 2;
+    pairs.set(codePoint, known);
+  }
+  return known === 1;
+}
