@@ -156,14 +156,16 @@ export function createStatusRoute(options: StatusRouteOptions): Route {
 }
 
 /**
- * A form post from this page: the browser's `Origin` (or `Sec-Fetch-Site`) must say same origin.
- * Requests without either (curl, old browsers) pass; the signed token still has to verify.
+ * A form post from this page. Browsers say where a request comes from in `Sec-Fetch-Site`; it must be
+ * `same-origin`. Without it, an `Origin` other than `null` must name this host (the page's
+ * no-referrer policy makes browsers send `Origin: null` on its own forms). Requests that carry
+ * neither (curl) pass: the signed token still has to verify.
  */
 function sameOrigin(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  if (site !== undefined) return site === 'same-origin';
   const origin = req.headers.origin;
-  if (origin === undefined) return true;
+  if (origin === undefined || origin === 'null') return true;
   try {
     return new URL(origin).host === req.headers.host;
   } catch {
