@@ -52,7 +52,7 @@ describe('status page in headless Chromium', () => {
     await expect(l3.locator('.clock .overdue').innerText()).resolves.toContain('已逾時 15 分');
     await expect(l3.locator('.clock').innerText()).resolves.toContain('尚餘 3 小時 30 分');
     // The hashed style applied (a blocked style would leave the badge unstyled).
-    await expect(l3.locator('.badge').evaluate((e) => getComputedStyle(e).backgroundColor)).resolves.toBe('rgb(183, 28, 28)');
+    await expect(l3.locator('.badge').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor)).resolves.toBe('rgb(183, 28, 28)');
     await expect(page.locator('.vol svg rect').count()).resolves.toBe(28);
     await expect(page.locator('tr[data-connector="dcard-clinic"]').innerText()).resolves.toContain('被封鎖');
     expect(cspViolations).toEqual([]);
@@ -76,10 +76,10 @@ describe('status page in headless Chromium', () => {
   it('shows hostile text in a mention as text: no script runs, no element is injected, javascript: is no link', async () => {
     const evidence = page.locator(`article[data-alert-id="${ids.l3.id}"] .evidence`);
     await expect(evidence.innerText()).resolves.toContain(HOSTILE_TITLE);
-    await expect(evidence.locator('a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).protocol))).resolves.toEqual(['https:', 'https:']);
+    await expect(evidence.locator('a').evaluateAll((as) => as.map((a) => (a as unknown as { protocol: string }).protocol))).resolves.toEqual(['https:', 'https:']);
     await expect(evidence.innerText()).resolves.toContain('連結是 javascript: 網址的貼文');
     await expect(page.locator('script, img, iframe, object').count()).resolves.toBe(0);
-    await expect(page.evaluate(() => (window as unknown as { __yuqingPwned?: number }).__yuqingPwned)).resolves.toBeUndefined();
+    await expect(page.evaluate(() => (globalThis as { __yuqingPwned?: number }).__yuqingPwned)).resolves.toBeUndefined();
     await expect(page.locator('tr[data-connector="dcard-clinic"] .err').innerText()).resolves.toContain('<script>alert(1)</script>');
     await expect(page.locator('.site').first().innerText()).resolves.toContain('<b>PTT</b> facelift');
     expect(cspViolations).toEqual([]);

@@ -101,7 +101,8 @@ describe('status page over HTTP', () => {
   });
 
   it('refuses a form posted from another site (Origin or Sec-Fetch-Site)', async () => {
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null', 'sec-fetch-site': 'same-site' }];
+    for (const headers of crossSite) {
       const f = form({ ...token(ids.l3.id), by: 'x' });
       const r = await send(`${server.url}/status/ack/${ids.l3.id}`, { ...f, headers: { ...f.headers, ...headers } });
       expect(r.status).toBe(403);
