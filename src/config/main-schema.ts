@@ -3,6 +3,7 @@ import { envName, slug } from './common';
 import { isValidTimeZone } from '../core/time';
 import { elasticsearchConfigSchema } from './elasticsearch-schema';
 import { ackLinksSchema, chatChannelsSchema, recipientChatSchema, sourceHealthSchema } from './alerting-schema';
+import { allowPrivateHostsSchema, privacySchema } from './security-schema';
 
 /**
  * The main config file (yuqing.yaml): storage, HTTP politeness, server, channels and recipients.
@@ -77,6 +78,8 @@ export const mainConfigSchema = z.strictObject({
       /** Retries after the first attempt for 429/5xx/network errors. */
       retries: z.number().int().min(0).max(10).default(2),
       maxRedirects: z.number().int().min(0).max(20).default(5),
+      /** Non-public hosts connectors may fetch (names, addresses, CIDR ranges); default none (src/config/security-schema.ts). */
+      allowPrivateHosts: allowPrivateHostsSchema,
       /** robots.txt, obeyed by the crawling connector kinds (ptt, dcard, html, reddit, discourse). */
       robotsTxt: z
         .strictObject({
@@ -116,6 +119,11 @@ export const mainConfigSchema = z.strictObject({
         .prefault({}),
       /** Signed acknowledge links in notices, answered at /ack/… (optional). */
       ackLinks: ackLinksSchema.optional(),
+      /**
+       * Environment variable holding the token write requests must carry (`Authorization: Bearer …`
+       * or HTTP Basic with the token as password). Required when `host` is not a loopback address.
+       */
+      writeTokenEnv: envName.optional(),
     })
     .prefault({}),
   detection: z
@@ -143,9 +151,13 @@ export const mainConfigSchema = z.strictObject({
         .optional(),
       webhooks: z.record(slug, webhookSchema).default({}),
       ...chatChannelsSchema,
+      /** Non-public hosts the notifiers may post to (an on-prem Mattermost); default none. Separate from http.allowPrivateHosts. */
+      allowPrivateHosts: allowPrivateHostsSchema,
     })
     .prefault({}),
   recipients: z.record(slug, recipientSchema).default({}),
+  /** Redaction of personal data before storage and in alerts (off by default). */
+  privacy: privacySchema.prefault({}),
 });
 
 export type MainConfig = z.infer<typeof mainConfigSchema>;

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'E_HTTP_REDIRECT'
   | 'E_HTTP_BLOCKED'
   | 'E_HTTP_ROBOTS'
+  | 'E_HTTP_FORBIDDEN_ADDRESS'
   | 'E_FEED_PARSE'
   | 'E_CONNECTOR'
   | 'E_STORE'
@@ -94,11 +95,13 @@ export class ExpressionError extends YuqingError {
   }
 }
 
-export type HttpErrorCode = 'E_HTTP_STATUS' | 'E_HTTP_TIMEOUT' | 'E_HTTP_TOO_LARGE' | 'E_HTTP_NETWORK' | 'E_HTTP_REDIRECT' | 'E_HTTP_BLOCKED' | 'E_HTTP_ROBOTS';
+export type HttpErrorCode = 'E_HTTP_STATUS' | 'E_HTTP_TIMEOUT' | 'E_HTTP_TOO_LARGE' | 'E_HTTP_NETWORK' | 'E_HTTP_REDIRECT' | 'E_HTTP_BLOCKED' | 'E_HTTP_ROBOTS' | 'E_HTTP_FORBIDDEN_ADDRESS';
 
 /**
  * A fetch failed. `status` is set for E_HTTP_STATUS and E_HTTP_BLOCKED. E_HTTP_ROBOTS is our own
  * refusal: the site's robots.txt disallows the URL (or cannot be read), so no request was sent.
+ * E_HTTP_FORBIDDEN_ADDRESS is also ours: the host resolved to a loopback, private or link-local
+ * address that is not allow-listed (`http.allowPrivateHosts`), so nothing was sent to it.
  */
 export class HttpError extends YuqingError {
   readonly url: string;

@@ -61,12 +61,14 @@ function demoProject(feeds: DemoFeedServer, smtpPort: number, webhookUrl: string
     ...(elasticsearch ? { elasticsearch } : {}),
     storage: { sqlitePath: join(dataDir, 'yuqing-demo.db') },
     // Every feed is on 127.0.0.1: no politeness gap needed, and no retries to wait out.
-    http: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5_000 },
+    // The demo's own servers are on loopback, which the address guard refuses unless allow-listed.
+    http: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5_000, allowPrivateHosts: ['127.0.0.1'] },
     server: { enabled: false },
     delivery: { initialBackoffMs: 60_000, maxBackoffMs: 15 * MINUTE },
     channels: {
       email: { smtp: { host: '127.0.0.1', port: smtpPort, secure: false }, from: '輿情警示 Yuqing <alerts@yuqing.example>' },
       webhooks: { ops: { url: webhookUrl, secretEnv: SECRET_ENV } },
+      allowPrivateHosts: ['127.0.0.1'],
     },
     recipients: {
       'pr-lead': { name: '公關主管', email: ['pr-lead@clinic.example'], webhooks: ['ops'] },

@@ -1,11 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { LookupFunction } from 'node:net';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { HttpError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { guardedConnector } from './address-guard';
+import { checkConnection, ForbiddenAddress, ipBytes, parseAllowList } from './address-policy';
 import { decodeBody } from './charset';
 import { readBody } from './decompress';
 import { createHostGate, type HostGate, type ReleaseHost, type Sleep } from './host-gate';
-import { blockedError, networkError, redirectError, robotsError, shownUrl, statusError, timeoutError, tooLargeError } from './http-errors';
+import { blockedError, forbiddenAddressError, networkError, redirectError, robotsError, shownUrl, statusError, timeoutError, tooLargeError } from './http-errors';
 import { createRobotsPolicy, productToken, type RobotsPolicy } from './robots';
 import { backoffDelayMs, BACKOFF_MAX_MS, isRetryableStatus, parseRetryAfter } from './retry';
 import type { HttpClient, HttpRequestOptions, HttpResponse, ValidatorStore, Validators } from './types';
@@ -28,8 +31,22 @@ export interface HttpClientOptions {
   log: Logger;
   /** Waits between retries and for the per-host gap (injectable so tests run fast). */
   sleep?: Sleep;
-  /** undici dispatcher (a MockAgent in tests); default undici's global one. */
+  /**
+   * undici dispatcher (a MockAgent in tests). Default: an Agent of our own whose connections pass
+   * the address guard (src/http/address-guard.ts). A dispatcher given here bypasses the guard for
+   * host names (IP literals are still checked before every hop).
+   */
   dispatcher?: Dispatcher;
+  /**
+   * Loopback, private, link-local and other non-public addresses are refused
+   * (E_HTTP_FORBIDDEN_ADDRESS) unless the URL's host name or the address is listed here: names
+   * (`localhost`, `*.intra.example`), addresses or CIDR ranges (`127.0.0.0/8`, `10.0.0.0/8`).
+   * Checked after DNS resolution, on the address actually connected to, on every redirect hop.
+   * Default: none.
+   */
+  allowPrivateHosts?: readonly string[];
+  /** DNS lookup for the guarded connections (tests pass a fake resolver); default dns.lookup. */
+  lookup?: LookupFunction;
   /**
    * Epoch milliseconds, for Retry-After HTTP-dates; default Date.now. The per-host gap always
    * runs on the real monotonic clock, so an accelerated demo clock cannot make us impolite.
@@ -104,6 +121,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? BACKOFF_MAX_MS;
+  const allow = parseAllowList(options.allowPrivateHosts ?? []);
+  const dispatcher: Dispatcher = options.dispatcher ?? new Agent({ connect: guardedConnector(allow, options.lookup) });
   const gate: HostGate = createHostGate({ intervalMs: options.perHostIntervalMs, now: () => performance.now(), sleep });
   const robots: RobotsPolicy | undefined = options.robots
     ? createRobotsPolicy({
@@ -204,6 +223,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   /** One URL: wait for the host's turn, then attempt (with retries) until a usable answer. */
   async function fetchHop(req: HopRequest): Promise<HopResult> {
     const shown = shownUrl(req.url.href, req.redact);
+    // An address written into the URL is judged before anything else (robots.txt included); names
+    // are judged when they are resolved, by the connector.
+    const literal = req.url.hostname.replace(/^\[|\]$/g, '');
+    if (ipBytes(literal)) {
+      const refused = checkConnection(literal, literal, allow);
+      if (refused) throw forbiddenAddressError(shown, refused);
+    }
     let intervalMs = req.minHostIntervalMs;
     if (req.robots && robots) {
       const verdict = await robots.check(req.url, req.signal);
@@ -241,7 +267,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let body: (Dispatcher.ResponseData['body']) | undefined;
     try {
       const res = await undiciRequest(req.url, {
-        dispatcher: options.dispatcher,
+        dispatcher,
         method: req.method,
         headers: req.headers,
         body: req.body,
@@ -282,6 +308,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // The caller cancelled: hand back its own reason untouched.
       if (req.signal?.aborted) throw req.signal.reason;
       if (err instanceof HttpError) throw err;
+      const refused = err instanceof ForbiddenAddress ? err : (err as { cause?: unknown } | undefined)?.cause;
+      if (refused instanceof ForbiddenAddress) throw forbiddenAddressError(shown, refused);
       return { kind: 'retry', error: networkError(shown, err) };
     } finally {
       clearTimeout(timeout);

@@ -1,4 +1,5 @@
 import { HttpError } from '../core/errors';
+import type { ForbiddenAddress } from './address-policy';
 
 /**
  * The HttpErrors the client raises, with their zh-TW-first messages in one place. `shownUrl` is
@@ -63,4 +64,17 @@ export function robotsError(url: string, robotsUrl: string, reason: 'disallowed'
   return new HttpError('E_HTTP_ROBOTS', `${why}：${url} (${reason === 'disallowed' ? 'disallowed by robots.txt' : 'robots.txt unreachable'})`, url, {
     context: { robotsUrl, reason },
   });
+}
+
+/**
+ * E_HTTP_FORBIDDEN_ADDRESS: the host is, or resolved to, a loopback, private, link-local or other
+ * non-public address that is not allow-listed. Nothing was sent; never retried.
+ */
+export function forbiddenAddressError(url: string, refused: ForbiddenAddress): HttpError {
+  return new HttpError(
+    'E_HTTP_FORBIDDEN_ADDRESS',
+    `拒絕連線到非公開位址：${refused.message}；確有需要時請列入允許清單（來源：http.allowPrivateHosts；通知管道：channels.allowPrivateHosts）：${url} (non-public address refused)`,
+    url,
+    { cause: refused, context: { hostname: refused.hostname, address: refused.address, addressClass: refused.addressClass } },
+  );
 }

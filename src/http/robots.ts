@@ -105,6 +105,8 @@ export function createRobotsPolicy(options: RobotsPolicyOptions): RobotsPolicy {
       const res = await options.fetch(robotsUrl, signal);
       robot = robotsParser(robotsUrl, res.text);
     } catch (err) {
+      // The origin itself is refused by the address guard: say so, not "robots.txt unreachable".
+      if (err instanceof HttpError && err.code === 'E_HTTP_FORBIDDEN_ADDRESS') throw err;
       const status = err instanceof HttpError ? err.status : undefined;
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
         robot = undefined;

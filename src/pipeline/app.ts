@@ -52,6 +52,8 @@ export class App {
   readonly store: StateStore;
   readonly metrics: Metrics;
   readonly http: HttpClient;
+  /** The notifiers' client: same manners, but its own allow-list of non-public hosts (`channels.allowPrivateHosts`). */
+  private readonly notifierHttp: HttpClient;
   readonly scorer: Scorer;
   readonly connectors: RunnableConnector[];
   readonly clock: Clock;
@@ -79,6 +81,7 @@ export class App {
     this.index = es ? new MentionIndex({ config: es, store: this.store, clock: this.clock, log: this.log, env: options.env ?? process.env, baseDir: dirname(project.configFile) }) : undefined;
     this.index?.registerMetrics(this.metrics.registry);
     this.http = httpClientFromConfig(project.main.http, { log: this.log, validators: this.store.validators, now: () => this.clock.now(), ...(options.http ? { overrides: options.http } : {}) });
+    this.notifierHttp = httpClientFromConfig(project.main.http, { log: this.log, now: () => this.clock.now(), overrides: { ...options.http, allowPrivateHosts: project.main.channels.allowPrivateHosts } });
     this.scorer = createScorer({ rules: project.rules.map((r) => r.config), lexicon: project.lexicon });
     this.connectors = project.connectors
       .filter((c) => c.config.enabled)
@@ -105,7 +108,7 @@ export class App {
    */
   private buildNotifiers(): NotifierRegistry {
     const registry = new Map<ChannelKind, Notifier>();
-    const ctx = { config: this.project.main, env: this.options.env ?? process.env, http: this.http, clock: this.clock, log: this.log.child({ component: 'notifier' }), configFile: this.project.configFile };
+    const ctx = { config: this.project.main, env: this.options.env ?? process.env, http: this.notifierHttp, clock: this.clock, log: this.log.child({ component: 'notifier' }), configFile: this.project.configFile };
     for (const kind of BUILTIN_NOTIFIER_KINDS) {
       try {
         const n = kind.create(ctx);

@@ -20,6 +20,7 @@ export function httpClientFromConfig(
     perHostIntervalMs: http.perHostIntervalMs,
     retries: http.retries,
     maxRedirects: http.maxRedirects,
+    allowPrivateHosts: http.allowPrivateHosts,
     ...(robots ? { robots } : {}),
     ...(deps.validators ? { validators: deps.validators } : {}),
     log: deps.log.child({ component: 'http' }),

@@ -20,7 +20,7 @@ const LINE_USER = 'U' + '4af49806292c4b0e8ee8ba1d1e0c6e1f'.slice(0, 32);
 const TOKEN = 'line-channel-access-token-for-tests';
 
 function realHttp() {
-  return createHttpClient({ userAgent: 'Yuqing-test/1', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 2, maxRedirects: 5, log: silentLogger() });
+  return createHttpClient({ userAgent: 'Yuqing-test/1', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 2, maxRedirects: 5, log: silentLogger(), allowPrivateHosts: ['127.0.0.1'] });
 }
 
 async function deliveryError(p: Promise<unknown>): Promise<DeliveryError> {

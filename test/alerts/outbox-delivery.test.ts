@@ -29,7 +29,7 @@ describe('outbox delivery with real notifiers', () => {
   beforeEach(async () => {
     ctx = notifierContext(parseMainConfig({}), {
       env: { HOOK_SECRET: SECRET },
-      http: createHttpClient({ userAgent: 'Yuqing-test/1', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 2, maxRedirects: 5, log: silentLogger() }),
+      http: createHttpClient({ userAgent: 'Yuqing-test/1', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 2, maxRedirects: 5, log: silentLogger(), allowPrivateHosts: ['127.0.0.1'] }),
     });
     receiver = new WebhookReceiver({ secret: SECRET, now: () => ctx.clock.now() });
     const { url } = await receiver.start();

@@ -12,7 +12,7 @@ import { notifierContext, parseMainConfig } from '../helpers/notifier-context';
 const SECRET = `whsec_${Buffer.from('webhook-test-secret-32-bytes-long').toString('base64')}`;
 
 function realHttp() {
-  return createHttpClient({ userAgent: 'Yuqing-test/1', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 2, maxRedirects: 5, log: silentLogger() });
+  return createHttpClient({ userAgent: 'Yuqing-test/1', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 2, maxRedirects: 5, log: silentLogger(), allowPrivateHosts: ['127.0.0.1'] });
 }
 
 async function deliveryError(p: Promise<unknown>): Promise<DeliveryError> {

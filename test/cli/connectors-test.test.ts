@@ -24,7 +24,7 @@ describe('yuqing connectors test FILE', () => {
     mkdirSync(join(dir, 'rules'));
     cpSync(join(ROOT, 'rules', 'lexicons'), join(dir, 'rules', 'lexicons'), { recursive: true });
     writeFileSync(join(dir, 'rules', 'test-clinic.yaml'), TEST_RULE);
-    writeFileSync(join(dir, 'yuqing.yaml'), 'storage: { sqlitePath: data/state.db }\nhttp: { perHostIntervalMs: 0, retries: 0 }\n');
+    writeFileSync(join(dir, 'yuqing.yaml'), 'storage: { sqlitePath: data/state.db }\nhttp: { perHostIntervalMs: 0, retries: 0, allowPrivateHosts: [127.0.0.1] }\n');
     writeFileSync(
       join(dir, 'forum.yaml'),
       `id: health-forum\nkind: html\nenabled: false\noptions:\n  url: "${server.url('/forum/list')}"\n  minIntervalMs: 0\n  selectors: { item: "tr.topic-row:not(.head)", link: ".subject a", date: ".date", author: ".poster", body: ".summary" }\n`,

@@ -50,7 +50,7 @@ export function e2eProject(o: E2eProjectOptions): { dir: string; config: string;
     join(dir, 'yuqing.yaml'),
     `timeZone: Asia/Taipei
 storage: { sqlitePath: data/state.db }
-http: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5000 }
+http: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5000, allowPrivateHosts: [127.0.0.1] }
 server: { enabled: false }
 detection: { schedule: "${o.detection ?? '* * * * *'}" }
 delivery: { initialBackoffMs: 100, maxBackoffMs: 1000 }
@@ -60,6 +60,7 @@ channels:
     from: "輿情警示 <alerts@yuqing.test>"
   webhooks:
     ops: { url: "${o.webhookUrl}", secretEnv: YUQING_TEST_WEBHOOK_SECRET }
+  allowPrivateHosts: [127.0.0.1]
 recipients:
   pr-lead: { name: 公關主管, email: [pr@clinic.test], webhooks: [ops] }
 ${o.extraMain ?? ''}`,

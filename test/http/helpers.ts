@@ -74,6 +74,8 @@ export function testClient(overrides: Partial<HttpClientOptions> = {}): TestClie
       sleeps.push(ms);
     },
     random: () => 0.5,
+    // The test servers are on loopback, which the address guard refuses unless allow-listed.
+    allowPrivateHosts: ['127.0.0.1'],
     ...overrides,
   });
   return { client, sleeps };

@@ -44,7 +44,7 @@ describe('politeness: several crawling connectors on one host', () => {
       keepUnmatched: false,
       scorer: createScorer({ rules: [rule], lexicon: loadLexicon(defaultLexiconPath()) }),
       // The client's own gap is 0: the gap seen is the kind's minIntervalMs, held across connectors.
-      http: createHttpClient({ userAgent: 'Yuqing-test/1.0', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 0, maxRedirects: 3, log: silentLogger(), robots: {} }),
+      http: createHttpClient({ userAgent: 'Yuqing-test/1.0', timeoutMs: 5_000, maxBodyBytes: 1 << 20, perHostIntervalMs: 0, retries: 0, maxRedirects: 3, log: silentLogger(), robots: {}, allowPrivateHosts: ['127.0.0.1'] }),
     };
   });
   afterEach(() => store.close());

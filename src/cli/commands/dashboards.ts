@@ -62,9 +62,14 @@ export interface DashboardsImportOptions {
   timeoutMs?: number;
 }
 
-/** The client the import uses: our one HTTP client, no politeness gap, no retries (POST), no redirects. */
-function importClient(): HttpClient {
-  return createHttpClient({ userAgent: 'Yuqing/0.1 (dashboards import)', timeoutMs: 60_000, maxBodyBytes: 16 * 1024 * 1024, perHostIntervalMs: 0, retries: 0, maxRedirects: 0, log: silentLogger() });
+/**
+ * The client the import uses: our one HTTP client, no politeness gap, no retries (POST), no
+ * redirects. Kibana usually sits on loopback or the office network; the operator named it on the
+ * command line, so its host (and only it) passes the address guard.
+ */
+function importClient(kibanaUrl: string): HttpClient {
+  const host = URL.canParse(kibanaUrl) ? new URL(kibanaUrl).hostname : undefined;
+  return createHttpClient({ userAgent: 'Yuqing/0.1 (dashboards import)', timeoutMs: 60_000, maxBodyBytes: 16 * 1024 * 1024, perHostIntervalMs: 0, retries: 0, maxRedirects: 0, log: silentLogger(), allowPrivateHosts: host ? [host] : [] });
 }
 
 const STATUS_HINT: Record<number, string> = {
@@ -111,7 +116,7 @@ export async function dashboardsImportCommand(opts: DashboardsImportOptions, out
     return 1;
   }
   const objects = withIndexPrefix(readSavedObjects(file), prefix);
-  const http = deps.http ?? importClient();
+  const http = deps.http ?? importClient(opts.kibana);
   const target = `${opts.kibana}${opts.space && opts.space !== 'default' ? `（space ${opts.space}）` : ''}`;
   out.out(`→ 匯入 ${objects.length} 個物件到 ${target}${opts.overwrite ? '，取代已存在者' : ''}；驗證：${auth.kind === 'api-key' ? 'API key' : auth.kind === 'basic' ? '帳號密碼' : '無'} …`);
   const base = { http, kibanaUrl: opts.kibana, auth, ...(opts.space ? { space: opts.space } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { allowEntryProblem } from '../http/address-policy';
+
+/**
+ * The security settings of the main config (mounted in `main-schema.ts`; every key is documented
+ * in the sample yuqing.yaml): which non-public hosts may be fetched, and which personal data is
+ * redacted before it is stored or sent.
+ */
+
+/**
+ * Exceptions to the address guard: host names (`localhost`, `*.intra.example`), IP addresses or
+ * CIDR ranges (`127.0.0.0/8`, `10.0.0.0/8`, `fd00::/8`). Default none: loopback, private,
+ * link-local and other non-public addresses are refused.
+ */
+export const allowPrivateHostsSchema = z
+  .array(
+    z.string().superRefine((entry, ctx) => {
+      const problem = allowEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  )
+  .default([]);
+
+/** The kinds of personal data that can be redacted (src/text/redact-personal-data.ts). */
+export const REDACTION_KINDS = ['nationalId', 'phone', 'email'] as const;
+export type RedactionKind = (typeof REDACTION_KINDS)[number];
+
+/**
+ * Minimal disclosure (the seeds' rule): personal data in fetched posts is replaced by a marker
+ * before a mention is stored, indexed or put into an alert. Off by default (an empty list).
+ */
+export const privacySchema = z.strictObject({
+  /** What to redact: `nationalId` (身分證／居留證號), `phone` (市話與 09xx 手機), `email`. */
+  redact: z.array(z.enum(REDACTION_KINDS)).default([]),
+});
+
+/** Shortest accepted write token of the HTTP server, in characters. */
+export const MIN_WRITE_TOKEN_CHARS = 24;
