@@ -19,6 +19,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/rules ./rules
 COPY --from=build /app/connectors ./connectors
+# Kibana saved objects, for `yuqing dashboards import` from inside the compose network.
+COPY --from=build /app/dashboards ./dashboards
 COPY --from=build /app/docker/yuqing.yaml ./docker/yuqing.yaml
 # State (SQLite: dedupe, counts, alerts, outbox, index spool) lives on a volume, owned by the
 # unprivileged user the image provides.
