@@ -33,6 +33,3 @@ export const privacySchema = z.strictObject({
   /** What to redact: `nationalId` (身分證／居留證號), `phone` (市話與 09xx 手機), `email`. */
   redact: z.array(z.enum(REDACTION_KINDS)).default([]),
 });
-
-/** Shortest accepted write token of the HTTP server, in characters. */
-export const MIN_WRITE_TOKEN_CHARS = 24;

@@ -13,6 +13,7 @@ import { HttpServer, type HealthReport } from '../server/http-server';
 import { createStatusRoute } from '../server/status-route';
 import type { Route } from '../server/ack-handler';
 import { Metrics } from '../server/metrics';
+import { writeTokenFromEnv } from '../server/write-token';
 import { MentionIndex } from '../store/elasticsearch/mention-index';
 import { openStateStore, type StateStore } from '../store/state-store';
 import { createScorer, type Scorer } from '../text/scorer';
@@ -223,7 +224,9 @@ export class App {
     });
     const s = this.project.main.server;
     if (this.options.server ?? s.enabled) {
-      this.server = new HttpServer({ host: s.host, port: s.port, log: this.log.child({ component: 'server' }), metrics: this.metrics, health: () => this.health(), beforeScrape: () => this.refreshGauges(), routes: [...this.alerting.routes, ...this.statusRoutes()] });
+      const write = writeTokenFromEnv(s.writeTokenEnv, this.options.env ?? process.env);
+      if (write.problem) this.log.error({ component: 'server' }, `${write.problem}；非本機的寫入請求會被拒絕 (writes from other machines refused)`);
+      this.server = new HttpServer({ host: s.host, port: s.port, log: this.log.child({ component: 'server' }), metrics: this.metrics, health: () => this.health(), beforeScrape: () => this.refreshGauges(), routes: [...this.alerting.routes, ...this.statusRoutes()], ...(write.token ? { writeToken: write.token } : {}), requireWriteToken: s.writeTokenEnv !== undefined });
       const addr = await this.server.start();
       this.log.info({ url: `http://${addr.address}:${addr.port}` }, 'HTTP 服務已啟動：/healthz、/metrics (server listening)');
     }

@@ -36,6 +36,12 @@ export interface Route {
   prefix: string;
   /** Methods it answers (others get 405 with `Allow`). */
   methods: readonly string[];
+  /**
+   * Every write request carries its own unforgeable, expiring credential that the route verifies
+   * (a signed acknowledge link), so the server's write token is not asked for. Default false: write
+   * requests need the token whenever the server requires one (src/server/write-token.ts).
+   */
+  selfAuthenticating?: boolean;
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
@@ -62,6 +68,8 @@ export function createAckRoute(options: AckHandlerOptions): Route {
   return {
     prefix: '/ack/',
     methods: ['GET', 'HEAD', 'POST'],
+    // The link's HMAC signature (alert, recipient, expiry) is the credential; a recipient has no server token.
+    selfAuthenticating: true,
     async handle(req, res, url) {
       const alertId = safeDecode(url.pathname.slice('/ack/'.length));
       const params: Partial<AckParams> & { note?: string } = req.method === 'POST' ? await readForm(req) : Object.fromEntries(url.searchParams);
