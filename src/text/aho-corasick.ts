@@ -1,3 +1,8 @@
+import * as termBoundary from './term-boundary';
+
+// Read once: under tsx every use of an imported name is a getter call.
+const onBoundaries = termBoundary.hasTermBoundariesIn;
+
 /**
  * Aho–Corasick multi-pattern search: one pass over the text finds every occurrence of every
  * pattern, so matching cost grows with the text's length (and the number of hits), not with the
@@ -62,6 +67,11 @@ export class AhoCorasick {
   // walks failure links. jumpMask[x] has bit (c & 31) set for every c listed: most units of a
   // text in a non-root state are ruled out by that one test (0 for the root, which has no list).
   private readonly rootTo: Int32Array;
+  // What collect() reports in a state, flattened: the patterns ending there and along its dict
+  // chain, in scan()'s order, as outId/outLength[outStart[x] .. outStart[x + 1]).
+  private readonly outStart: Int32Array;
+  private readonly outId: Int32Array;
+  private readonly outLength: Int32Array;
   private readonly jumpStart: Int32Array;
   private readonly jumpCode: Uint16Array;
   private readonly jumpTo: Int32Array;
@@ -133,6 +143,15 @@ export class AhoCorasick {
     for (let x = 0; x < states; x++) this.report[x] = this.ownStart[x + 1]! > this.ownStart[x]! ? x : this.dict[x]!;
     const encode = (x: number): number => (x < 0 ? 0 : x * 2 + (this.report[x] !== -1 ? 1 : 0));
     this.rootTo = this.rootNext.map(encode);
+    const outs: number[] = [];
+    this.outStart = new Int32Array(states + 1);
+    for (let x = 0; x < states; x++) {
+      this.outStart[x] = outs.length;
+      for (let t = this.report[x]!; t !== -1; t = this.dict[t]!) for (let k = this.ownStart[t]!; k < this.ownStart[t + 1]!; k++) outs.push(this.ownIndex[k]!);
+    }
+    this.outStart[states] = outs.length;
+    this.outId = Int32Array.from(outs, (p) => this.ids[p]!);
+    this.outLength = Int32Array.from(outs, (p) => this.lengths[p]!);
     const jumps = this.resolveJumps(states);
     this.jumpStart = jumps.start;
     this.jumpCode = jumps.code;
@@ -192,10 +211,14 @@ export class AhoCorasick {
 
   /**
    * Like {@link scan} over the first `n` code units of `units`, appending each occurrence to `out`
-   * (grown as needed) instead of calling back: the scoring path, one call per text.
+   * (grown as needed) instead of calling back: the scoring path, one call per text. With
+   * `boundaries`, an occurrence of a pattern id whose entry there is 1 is kept only if it stands
+   * on word boundaries (see term-boundary.ts), checked here where the units are at hand.
    */
-  collect(units: Uint16Array, n: number, out: AcMatches): void {
-    const { ownStart, ownIndex, dict, report, ids, lengths, rootTo, jumpStart, jumpCode, jumpTo, jumpMask } = this;
+  collect(units: Uint16Array, n: number, out: AcMatches, boundaries?: Uint8Array): void {
+    const { outStart, outId, outLength, rootTo, jumpStart, jumpCode, jumpTo, jumpMask } = this;
+    let { term, start, end } = out;
+    let length = out.length;
     let state = 0;
     for (let i = 0; i < n; i++) {
       const c = units[i]!;
@@ -217,18 +240,23 @@ export class AhoCorasick {
       }
       state = to >> 1;
       if ((to & 1) === 0) continue;
-      const end = i + 1;
-      for (let s = report[state]!; s !== -1; s = dict[s]!) {
-        for (let k = ownStart[s]!; k < ownStart[s + 1]!; k++) {
-          const p = ownIndex[k]!;
-          if (out.length === out.term.length) growMatches(out);
-          const at = out.length++;
-          out.term[at] = ids[p]!;
-          out.start[at] = end - lengths[p]!;
-          out.end[at] = end;
+      const stop = i + 1;
+      for (let k = outStart[state]!; k < outStart[state + 1]!; k++) {
+        const id = outId[k]!;
+        const begin = stop - outLength[k]!;
+        if (boundaries !== undefined && boundaries[id] === 1 && !onBoundaries(units, n, begin, stop)) continue;
+        if (length === term.length) {
+          out.length = length;
+          growMatches(out);
+          ({ term, start, end } = out);
         }
+        term[length] = id;
+        start[length] = begin;
+        end[length] = stop;
+        length++;
       }
     }
+    out.length = length;
   }
 
   /** The target along `c` in the sorted jump range [from, until), or `otherwise` (binary search, for states with many). */

@@ -1,5 +1,5 @@
 import { AhoCorasick, type AcMatches } from './aho-corasick';
-import { hasTermBoundariesIn, needsTermBoundaries } from './term-boundary';
+import { needsTermBoundaries } from './term-boundary';
 import { unitsOf } from './unit-buffer';
 
 /**
@@ -66,21 +66,9 @@ export class TermIndex {
   scanUnits(units: Uint16Array, n: number): Occurrences {
     const out = this.buffer;
     out.length = 0;
-    this.automaton.collect(units, n, out);
-    // Latin terms must stand on word boundaries: drop the occurrences that do not (most
-    // occurrences begin and end with CJK characters, which need no check).
-    const { latinEdged } = this;
-    let kept = 0;
-    for (let k = 0; k < out.length; k++) {
-      const start = out.start[k]!;
-      const end = out.end[k]!;
-      if (latinEdged[out.term[k]!] === 1 && !hasTermBoundariesIn(units, n, start, end)) continue;
-      out.term[kept] = out.term[k]!;
-      out.start[kept] = start;
-      out.end[kept] = end;
-      kept++;
-    }
-    out.length = kept;
+    // Latin terms must stand on word boundaries: the automaton drops the occurrences that do not
+    // (most occurrences begin and end with CJK characters, which need no check).
+    this.automaton.collect(units, n, out, this.latinEdged);
     return out;
   }
 }
