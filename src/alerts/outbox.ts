@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock';
 import { DeliveryError, errorCode, errorMessage, YuqingError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Notifier } from './notifiers/define';
-import type { AlertNotice, ChannelKind } from './types';
+import { CHANNEL_KINDS, type AlertNotice, type ChannelKind } from './types';
 
 /** One queued delivery: one event of one alert, to one target on one channel. Times are epoch ms. */
 export interface OutboxItem {
@@ -24,16 +24,17 @@ export interface OutboxItem {
  * an in-memory one). All methods are synchronous (better-sqlite3).
  *
  * Contract:
- * - `claimDue` returns pending items with `nextAttemptAt <= nowMs`, oldest due first, at most `limit`.
- *   An item stays pending until `markSent` or `markFailed`, so a crash mid-send makes it due again
- *   after a restart (at-least-once; receivers de-duplicate on the idempotency key).
+ * - `claimDue` returns pending items with `nextAttemptAt <= nowMs`, oldest due first, at most `limit`,
+ *   only of `channels` when given. An item stays pending until `markSent` or `markFailed`, so a
+ *   crash mid-send makes it due again after a restart (at-least-once; receivers de-duplicate on the
+ *   idempotency key).
  * - `markSent`: delivered; never returned again.
  * - `markRetry`: stays pending; due again at `nextAttemptAt`; `attempts` is the new total; `error` the
  *   last failure, for people.
  * - `markFailed`: given up (not retryable); never returned again; `error` says why.
  */
 export interface OutboxStore {
-  claimDue(nowMs: number, limit: number): OutboxItem[];
+  claimDue(nowMs: number, limit: number, channels?: readonly ChannelKind[]): OutboxItem[];
   markSent(id: number, atMs: number, detail?: string): void;
   markRetry(id: number, retry: { nextAttemptAt: number; error: string; attempts: number }): void;
   markFailed(id: number, failure: { error: string; atMs: number }): void;
@@ -73,20 +74,27 @@ export interface DeliverySummary {
   failed: number;
   /** True when another run on the same store was still going and this one did nothing. */
   skipped: boolean;
+  /** Channels left alone because an earlier run is still delivering on them (their items wait for it). */
+  busy: ChannelKind[];
   items: Array<{ id: number; idempotencyKey: string; channel: ChannelKind; target: string; outcome: DeliveryOutcome; error?: string; nextAttemptAt?: number }>;
 }
 
 /** A Retry-After longer than this is treated as this (a receiver cannot park an alert for days). */
 export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
-/** Runs in progress, by store: two runs on one store would claim the same items and send them twice. */
-const running = new WeakSet<OutboxStore>();
+/**
+ * Channels being delivered on, by store: two runs on one channel would claim the same items and
+ * send them twice. Kept per channel, so a channel that hangs holds back only itself.
+ */
+const busyChannels = new WeakMap<OutboxStore, Set<ChannelKind>>();
 
 /**
  * Deliver what is due. Channels run side by side and never wait for each other (a slow SMTP server
- * does not hold back webhooks); within a channel items go one by one in due order. Every item is
- * isolated: a failure of one never stops the others, and every outcome is written to the store
- * and logged.
+ * does not hold back webhooks); within a channel items go one by one in due order. A channel on
+ * which an earlier run is still going (a receiver that has not answered yet) is left to that run:
+ * this run claims and delivers the other channels' items, so one stalled channel never delays the
+ * rest, and no item is ever being sent by two runs at once. Every item is isolated: a failure of
+ * one never stops the others, and every outcome is written to the store and logged.
  *
  * - success → `markSent`.
  * - retryable failure → `markRetry` at now + backoff: `initialBackoffMs · 2^(attempts-1)` capped at
@@ -97,35 +105,47 @@ const running = new WeakSet<OutboxStore>();
  * - not retryable → `markFailed` with the reason, logged at error level.
  * - no notifier for the channel (not configured) → retried with the maximum backoff, logged at error level.
  *
- * A run on a store that is already being delivered returns at once with `skipped: true`.
+ * A run in which every channel is still busy with an earlier run returns at once with `skipped: true`.
  * @throws whatever `store.claimDue` throws (nothing has been sent then). Failures of `mark*` after a
  *   send are logged at error level and do not stop the run; the item stays pending and is sent again.
  */
 export async function deliverDue(options: DeliverDueOptions): Promise<DeliverySummary> {
   const { store, clock } = options;
   const log = options.log.child({ component: 'outbox' });
-  const summary: DeliverySummary = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: false, items: [] };
-  if (running.has(store)) {
+  const busy = busyChannels.get(store) ?? new Set<ChannelKind>();
+  busyChannels.set(store, busy);
+  const summary: DeliverySummary = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: false, busy: [...busy], items: [] };
+  const free = CHANNEL_KINDS.filter((c) => !busy.has(c));
+  if (free.length === 0) {
     log.warn('上一輪投遞尚未結束，略過本輪 (previous delivery run still going)');
     return { ...summary, skipped: true };
   }
-  running.add(store);
-  try {
-    const due = store.claimDue(clock.now(), options.limit ?? 100);
-    summary.claimed = due.length;
-    const byChannel = new Map<ChannelKind, OutboxItem[]>();
-    for (const item of due) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
-    await Promise.all([...byChannel.entries()].map(([channel, items]) => deliverChannel(channel, items, options, log, summary)));
-    for (const i of summary.items) {
-      if (i.outcome === 'sent') summary.sent++;
-      else if (i.outcome === 'failed') summary.failed++;
-      else summary.retried++;
-    }
-    if (due.length > 0) log.info({ claimed: summary.claimed, sent: summary.sent, retried: summary.retried, failed: summary.failed }, '投遞完成 (delivery run done)');
-    return summary;
-  } finally {
-    running.delete(store);
+  // Claimed and marked busy in one synchronous step: no other run can take the same channels in between.
+  const due = store.claimDue(clock.now(), options.limit ?? 100, busy.size > 0 ? free : undefined).filter((item) => !busy.has(item.channel));
+  summary.claimed = due.length;
+  const byChannel = new Map<ChannelKind, OutboxItem[]>();
+  for (const item of due) byChannel.set(item.channel, [...(byChannel.get(item.channel) ?? []), item]);
+  if (due.length === 0 && busy.size > 0) {
+    log.debug({ busy: [...busy] }, '其他通道仍在投遞中，本輪沒有可投遞的項目 (busy channels; nothing else due)');
+    return { ...summary, skipped: true };
   }
+  for (const channel of byChannel.keys()) busy.add(channel);
+  await Promise.all(
+    [...byChannel.entries()].map(async ([channel, items]) => {
+      try {
+        await deliverChannel(channel, items, options, log, summary);
+      } finally {
+        busy.delete(channel);
+      }
+    }),
+  );
+  for (const i of summary.items) {
+    if (i.outcome === 'sent') summary.sent++;
+    else if (i.outcome === 'failed') summary.failed++;
+    else summary.retried++;
+  }
+  if (due.length > 0) log.info({ claimed: summary.claimed, sent: summary.sent, retried: summary.retried, failed: summary.failed, busy: summary.busy }, '投遞完成 (delivery run done)');
+  return summary;
 }
 
 async function deliverChannel(channel: ChannelKind, items: OutboxItem[], options: DeliverDueOptions, log: Logger, summary: DeliverySummary): Promise<void> {

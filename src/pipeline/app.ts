@@ -70,6 +70,8 @@ export class App {
   private detectAgain = false;
   private detecting = false;
   private lastDeliveryMs: number | null = null;
+  /** Delivery runs started by the daemon's schedule that have not finished yet. */
+  private readonly deliveries = new Set<Promise<void>>();
   private stopping = false;
 
   constructor(readonly project: Project, private readonly options: AppOptions) {
@@ -211,7 +213,8 @@ export class App {
         do {
           this.detectAgain = false;
           this.detect();
-          await this.deliver();
+          // Not awaited: detection never waits for a receiver (a stalled channel holds back only itself).
+          this.deliverInBackground();
         } while (this.detectAgain && !this.stopping);
       } finally {
         this.detecting = false;
@@ -244,11 +247,27 @@ export class App {
     if (!this.detecting) void this.scheduler.runNow('detect-deliver');
   }
 
+  /**
+   * Start a delivery run and do not wait for it. Runs may overlap: each channel is delivered by one
+   * run at a time (see deliverDue), so a channel waiting on a receiver that does not answer holds
+   * back neither detection nor the other channels. `stop()` waits for the runs in flight.
+   */
+  private deliverInBackground(): void {
+    const run: Promise<void> = this.deliver()
+      .then(
+        () => undefined,
+        (err: unknown) => this.log.error({ component: 'outbox', code: errorCode(err), err: errorMessage(err) }, '投遞執行失敗，下一輪再試 (delivery run failed; the next run retries)'),
+      )
+      .finally(() => this.deliveries.delete(run));
+    this.deliveries.add(run);
+  }
+
   /** Stop scheduling, let runs in flight finish, close everything. Safe to call twice. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     await this.scheduler.stop();
+    await Promise.all(this.deliveries);
     await this.server?.stop();
     for (const n of this.notifiers.values()) await n.close?.();
     await this.index?.stop();

@@ -29,10 +29,11 @@ interface Row {
 export class OutboxRepo implements OutboxStore {
   constructor(private readonly db: Db) {}
 
-  claimDue(nowMs: number, limit: number): OutboxItem[] {
+  claimDue(nowMs: number, limit: number, channels?: readonly ChannelKind[]): OutboxItem[] {
+    const only = channels ? ` AND channel IN (${channels.map(() => '?').join(', ') || 'NULL'})` : '';
     return this.db
-      .prepare<[number, number], Row>("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?")
-      .all(nowMs, limit)
+      .prepare<unknown[], Row>(`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_ms <= ?${only} ORDER BY next_attempt_ms, id LIMIT ?`)
+      .all(nowMs, ...(channels ?? []), limit)
       .map((r) => ({
         id: r.id,
         idempotencyKey: r.idempotency_key,

@@ -215,6 +215,29 @@ describe('deliverDue', () => {
     expect(email.calls).toHaveLength(1);
   });
 
+  it('lets a run deliver the other channels while a channel is still busy with an earlier run, and never sends an item from two runs at once', async () => {
+    const { store, clock } = setup();
+    enqueue(store, 'webhook', 'ops', 'k-hook-1');
+    let release!: () => void;
+    const hook = scriptedNotifier('webhook', [() => new Promise<void>((r) => (release = r))]);
+    const email = scriptedNotifier('email');
+    const notifiers = new Map<ChannelKind, Notifier>([['email', email], ['webhook', hook]]);
+    const first = deliverDue({ store, notifiers, clock, log: silentLogger(), policy: POLICY });
+    // While the webhook hangs, a new alert queues an email and another webhook delivery.
+    enqueue(store, 'email', 'a@clinic.example', 'k-mail-2');
+    enqueue(store, 'webhook', 'ops', 'k-hook-2');
+    const second = await deliverDue({ store, notifiers, clock, log: silentLogger(), policy: POLICY });
+    expect(second).toMatchObject({ skipped: false, busy: ['webhook'], claimed: 1, sent: 1 });
+    expect(email.calls.map((c) => c.key)).toEqual(['k-mail-2']);
+    expect(hook.calls.map((c) => c.key)).toEqual(['k-hook-1']); // not sent a second time, k-hook-2 not started
+    release();
+    expect(await first).toMatchObject({ sent: 1, busy: [] });
+    // The channel is free again: the next run takes the webhook item that waited.
+    const third = await deliverDue({ store, notifiers, clock, log: silentLogger(), policy: POLICY });
+    expect(third).toMatchObject({ busy: [], sent: 1 });
+    expect(hook.calls.map((c) => c.key)).toEqual(['k-hook-1', 'k-hook-2']);
+  });
+
   it('logs a store write that fails after a send and carries on with the other items', async () => {
     const { store, clock } = setup();
     const a = enqueue(store, 'email', 'a@clinic.example', 'k-1');

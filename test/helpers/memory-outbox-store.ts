@@ -39,10 +39,10 @@ export class MemoryOutboxStore implements OutboxStore {
     return id;
   }
 
-  claimDue(nowMs: number, limit: number): OutboxItem[] {
+  claimDue(nowMs: number, limit: number, channels?: readonly ChannelKind[]): OutboxItem[] {
     this.calls.push({ op: 'claimDue', at: nowMs });
     return [...this.rows.values()]
-      .filter((r) => r.status === 'pending' && r.nextAttemptAt <= nowMs)
+      .filter((r) => r.status === 'pending' && r.nextAttemptAt <= nowMs && (!channels || channels.includes(r.channel)))
       .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
       .slice(0, limit)
       .map((r) => structuredClone(toItem(r)));
