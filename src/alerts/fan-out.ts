@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MainConfig, RecipientConfig } from '../config/main-schema';
 import type { OutboxInsert } from '../store/alerts-repo';
+import { redactPersonalData, type RedactionKind } from '../text/redact-personal-data';
 import { quietUntil } from './quiet-hours';
 import { CHANNEL_KINDS, type AlertEvent, type AlertNotice, type AlertRecord, type ChannelKind } from './types';
 
@@ -14,6 +15,23 @@ export interface NoticeContext {
   topics?: AlertNotice['topics'];
   /** Builds the acknowledge link for an alert, when the daemon's server is reachable. */
   ackUrl?: (alert: AlertRecord, recipient: string) => string | undefined;
+  /**
+   * Personal data to redact from the outside text a notice carries (evidence titles, a source's
+   * last error), `privacy.redact`. Mentions are already redacted when stored; this also covers those
+   * stored before redaction was turned on.
+   */
+  redact?: readonly RedactionKind[];
+}
+
+/** The alert as notices may show it: outside text with personal data redacted. */
+function redactedForNotice(alert: AlertRecord, kinds: readonly RedactionKind[] | undefined): AlertRecord {
+  if (!kinds || kinds.length === 0) return alert;
+  const evidence = alert.evidence.map((e) => {
+    const title = redactPersonalData(e.title, kinds);
+    return title === e.title ? e : { ...e, title };
+  });
+  const source = alert.source?.lastError ? { ...alert.source, lastError: redactPersonalData(alert.source.lastError, kinds) } : alert.source;
+  return { ...alert, evidence, ...(source ? { source } : {}) };
 }
 
 /**
@@ -45,8 +63,9 @@ export function recipientTargets(r: RecipientConfig): Array<[ChannelKind, string
  * by `yuqing validate`, so none reach here. A recipient in quiet hours gets the notice of an L1/L2
  * alert when they end (`notBeforeMs`); L3 goes at once.
  */
-export function fanOut(alert: AlertRecord, events: readonly AlertEvent[], ctx: NoticeContext): OutboxInsert[] {
+export function fanOut(stored: AlertRecord, events: readonly AlertEvent[], ctx: NoticeContext): OutboxInsert[] {
   const out: OutboxInsert[] = [];
+  const alert = redactedForNotice(stored, ctx.redact);
   for (const event of events) {
     for (const name of event.recipients) {
       const r = ctx.recipients[name];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { allowEntryProblem } from '../http/address-policy';
+import { REDACTION_KINDS } from '../text/redact-personal-data';
 
 /**
  * The security settings of the main config (mounted in `main-schema.ts`; every key is documented
@@ -20,10 +21,6 @@ export const allowPrivateHostsSchema = z
     }),
   )
   .default([]);
-
-/** The kinds of personal data that can be redacted (src/text/redact-personal-data.ts). */
-export const REDACTION_KINDS = ['nationalId', 'phone', 'email'] as const;
-export type RedactionKind = (typeof REDACTION_KINDS)[number];
 
 /**
  * Minimal disclosure (the seeds' rule): personal data in fetched posts is replaced by a marker

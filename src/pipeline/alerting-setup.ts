@@ -68,6 +68,7 @@ export function alertingSetup(o: AlertingSetupOptions): AlertingSetup {
       sources: { config: main.detection.sources, connectors: o.connectors },
       log: o.log,
       ...(link ? { ackUrl: link } : {}),
+      redact: main.privacy.redact,
     },
     routes,
   };

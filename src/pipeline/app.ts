@@ -130,7 +130,7 @@ export class App {
     await this.index?.waitForRoom();
     const onStored = this.index?.onStored;
     return this.metrics.time('poll', () =>
-      pollConnector({ store: this.store, scorer: this.scorer, clock: this.clock, log: this.log, http: this.http, metrics: this.metrics, keepUnmatched: this.project.main.storage.keepUnmatched, ...(onStored ? { onStored } : {}), backoff: this.sourceBackoff() }, connector, signal),
+      pollConnector({ store: this.store, scorer: this.scorer, clock: this.clock, log: this.log, http: this.http, metrics: this.metrics, keepUnmatched: this.project.main.storage.keepUnmatched, redact: this.project.main.privacy.redact, ...(onStored ? { onStored } : {}), backoff: this.sourceBackoff() }, connector, signal),
     );
   }
 

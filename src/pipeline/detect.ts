@@ -29,6 +29,8 @@ export interface DetectDeps {
   recipients: MainConfig['recipients'];
   timeZone: string;
   ackUrl?: NoticeContext['ackUrl'];
+  /** Personal data redacted from the outside text of notices (`privacy.redact`). */
+  redact?: NoticeContext['redact'];
   /** Source-health alerts: the main config's `detection.sources` and the enabled connectors' ids. */
   sources?: { config: SourceHealthConfig; connectors: readonly string[] };
   /** Where a failing unit is reported (it never stops the others). Default: failures are rethrown. */
@@ -70,6 +72,7 @@ function commit(deps: DetectDeps, rule: LoadedRule | undefined, current: AlertRe
     timeZone: deps.timeZone,
     ...(topicsOf(rule) ? { topics: topicsOf(rule)! } : {}),
     ...(deps.ackUrl ? { ackUrl: deps.ackUrl } : {}),
+    ...(deps.redact ? { redact: deps.redact } : {}),
   });
   deps.store.alerts.commit(alert, events, deliveries, nowMs);
   return deliveries.length;

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import type { Mention, RawItem, ScoredMention, SourceType } from '../core/types';
 import type { StateStore } from '../store/state-store';
 import type { Scorer } from '../text/scorer';
+import { redactMention, type RedactionKind } from '../text/redact-personal-data';
 import { toMention } from '../text/to-mention';
 
 /** The source a batch came from. */
@@ -35,6 +36,8 @@ export interface IngestDeps {
   keepUnmatched: boolean;
   /** Called inside the storing transaction for each new stored mention (the index spool hooks in here). */
   onStored?: (m: ScoredMention) => void;
+  /** Personal data replaced by markers before scoring and storage (`privacy.redact`; default none). */
+  redact?: readonly RedactionKind[];
 }
 
 /**
@@ -47,7 +50,7 @@ export function ingestItems(deps: IngestDeps, source: SourceInfo, items: RawItem
   let skipped = 0;
   for (const raw of items) {
     try {
-      mentions.push(toMention(raw, { connector: source.id, sourceType: source.sourceType, site: source.site }, now));
+      mentions.push(redactMention(toMention(raw, { connector: source.id, sourceType: source.sourceType, site: source.site }, now), deps.redact ?? []));
     } catch (err) {
       skipped++;
       deps.log.warn({ connector: source.id, url: raw.url, code: errorCode(err), err: errorMessage(err) }, '項目無法正規化，已略過 (item skipped)');

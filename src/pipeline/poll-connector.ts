@@ -89,7 +89,7 @@ export async function pollConnector(deps: PollDeps, connector: RunnableConnector
       '來源抓取完成 (connector run ok)',
     );
     const revisits = revisitor
-      ? await revisitDue({ store: deps.store, clock: deps.clock, log, onOutcome: (outcome) => deps.metrics.revisits.inc({ connector: connector.id, outcome }) }, connector, revisitor, rt)
+      ? await revisitDue({ store: deps.store, clock: deps.clock, log, onOutcome: (outcome) => deps.metrics.revisits.inc({ connector: connector.id, outcome }), ...(deps.redact ? { redact: deps.redact } : {}) }, connector, revisitor, rt)
       : undefined;
     return { connector: connector.id, ok: true, notModified: result.notModified, summary, warnings: result.warnings, ...(revisits ? { revisits } : {}) };
   } catch (err) {

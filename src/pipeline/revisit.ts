@@ -6,6 +6,7 @@ import type { RawItem, ScoredMention } from '../core/types';
 import type { StateStore } from '../store/state-store';
 import type { VersionChange } from '../store/revisits-repo';
 import { tryCanonicalUrl } from '../text/canonical-url';
+import { redactMention, type RedactionKind } from '../text/redact-personal-data';
 import { toMention } from '../text/to-mention';
 import type { SourceInfo } from './ingest';
 
@@ -44,6 +45,8 @@ export interface RevisitDeps {
   log: Logger;
   /** Counts each revisit's outcome (a change kind, `unchanged` or `failed`). */
   onOutcome?: (outcome: VersionChange | 'unchanged' | 'failed') => void;
+  /** Personal data replaced by markers, as at ingest, so an unchanged post compares equal (`privacy.redact`). */
+  redact?: readonly RedactionKind[];
 }
 
 export interface RevisitSummary {
@@ -76,7 +79,7 @@ export async function revisitDue(deps: RevisitDeps, source: SourceInfo, revisito
       if (result.status === 'gone') {
         changes = deps.store.revisits.record(t, { kind: 'gone', detail: result.detail }, at, null);
       } else {
-        const m = toMention(result.item, { connector: source.id, sourceType: source.sourceType, ...(source.site ? { site: source.site } : {}) }, at);
+        const m = redactMention(toMention(result.item, { connector: source.id, sourceType: source.sourceType, ...(source.site ? { site: source.site } : {}) }, at), deps.redact ?? []);
         changes = deps.store.revisits.record(t, { kind: 'present', title: m.title, body: m.body, contentSha256: m.contentSha256, ...(m.engagement ? { engagement: m.engagement } : {}) }, at, next);
       }
       summary.revisited++;

@@ -10,6 +10,7 @@ import type { HttpClientOptions } from '../../http/client';
 import { httpClientFromConfig } from '../../pipeline/http-setup';
 import { loadLexicon } from '../../text/lexicon';
 import { createScorer, type Scorer } from '../../text/scorer';
+import { redactMention } from '../../text/redact-personal-data';
 import { toMention } from '../../text/to-mention';
 import type { Output } from '../output';
 
@@ -68,7 +69,8 @@ export async function connectorsTestCommand(file: string, configPath: string, ou
   for (const item of result.items) {
     let mention;
     try {
-      mention = toMention(item, source, now);
+      // Shown as it would be stored: with personal data redacted when the main config says so.
+      mention = redactMention(toMention(item, source, now), main.privacy.redact);
     } catch (err) {
       line({ type: 'skipped', connector: c.id, url: item.url, code: errorCode(err), message: errorMessage(err) });
       continue;
