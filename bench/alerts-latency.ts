@@ -64,8 +64,8 @@ async function run(): Promise<void> {
   writeFileSync(join(dir, 'connectors', 'news.yaml'), `id: news\nkind: rss\nschedule: "*/${intervalSec} * * * * *"\noptions: { url: "${feedUrl}" }\n`);
   writeFileSync(
     join(dir, 'yuqing.yaml'),
-    `storage: { sqlitePath: data/state.db }\nhttp: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5000 }\nserver: { enabled: false }\n` +
-      `channels:\n  webhooks:\n    ops: { url: "${hookUrl}", secretEnv: BENCH_WEBHOOK_SECRET }\nrecipients:\n  pr-lead: { webhooks: [ops] }\n`,
+    `storage: { sqlitePath: data/state.db }\nhttp: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5000, allowPrivateHosts: [127.0.0.1] }\nserver: { enabled: false }\n` +
+      `channels:\n  webhooks:\n    ops: { url: "${hookUrl}", secretEnv: BENCH_WEBHOOK_SECRET }\n  allowPrivateHosts: [127.0.0.1]\nrecipients:\n  pr-lead: { webhooks: [ops] }\n`,
   );
 
   const app = new App(loadProject(join(dir, 'yuqing.yaml'), builtinRegistry), { log: silentLogger(), env: { BENCH_WEBHOOK_SECRET: SECRET }, processMetrics: false, server: false });

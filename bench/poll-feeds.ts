@@ -94,7 +94,8 @@ async function main(): Promise<void> {
   cpSync(join(ROOT, 'rules'), join(dir, 'rules'), { recursive: true });
   // The sample rule's recipients exist; no channel is configured, so nothing is ever sent.
   const recipients = ['pr-lead', 'legal', 'director', 'frontline'].map((r) => `  ${r}: { name: ${r} }`).join('\n');
-  writeFileSync(join(dir, 'yuqing.yaml'), `storage: { sqlitePath: data/state.db }\nserver: { enabled: false }\nrecipients:\n${recipients}\n`);
+  // The feeds are on loopback addresses, which the address guard refuses unless allow-listed.
+  writeFileSync(join(dir, 'yuqing.yaml'), `storage: { sqlitePath: data/state.db }\nhttp: { allowPrivateHosts: [127.0.0.0/8] }\nserver: { enabled: false }\nrecipients:\n${recipients}\n`);
   urls.forEach((url, i) => writeFileSync(join(dir, 'connectors', `feed-${i}.yaml`), `id: feed-${i}\nkind: rss\nschedule: "*/5 * * * *"\noptions:\n  url: "${url}"\n`));
 
   const clock = new ManualClock(T0);
@@ -137,7 +138,8 @@ async function main(): Promise<void> {
   const table = rows
     .map((r) => `| ${r.cycle === 0 ? '0 (first fetch)' : r.cycle} | ${r.ok} | ${r.notModified} | ${r.failed} | ${r.stored} | ${f1(r.wallMs / 1000)} | ${f0(r.cpuMs)} | ${f0(r.rssMiB)} | ${f1(r.heapMiB)} |`)
     .join('\n');
-  const report = `## Polling 1,000 feeds on the 5-minute schedule (issue 6)
+  const report = `<!-- poll-feeds:start -->
+## Polling 1,000 feeds on the 5-minute schedule (issue 6)
 
 Command: \`npx tsx${global.gc ? ' --expose-gc' : ''} bench/poll-feeds.ts --feeds ${FEEDS} --hosts ${HOSTS} --cycles ${CYCLES} --changed ${CHANGED}${WRITE ? ` --write ${WRITE}` : ''}\`
 (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; machine shared with other work).
@@ -155,18 +157,27 @@ ${table}
 Steady state (median of cycles 1–${CYCLES}): **${f0(median(steady.map((r) => r.cpuMs)))} ms CPU per 5-minute cycle**
 (${f1(median(steady.map((r) => r.cpuMs)) / 3000)} % of one core over the 5 minutes), RSS ${f0(median(steady.map((r) => r.rssMiB)))} MiB,
 heap ${f1(median(steady.map((r) => r.heapMiB)))} MiB. Wall time per cycle is set by politeness (${Math.ceil(FEEDS / HOSTS)} feeds per host × the 1 s gap), not by CPU.
+<!-- poll-feeds:end -->
 `;
   process.stdout.write(report);
   if (WRITE) {
     const path = resolve(ROOT, WRITE);
     mkdirSync(dirname(path), { recursive: true });
     const before = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+    const start = before.indexOf('<!-- poll-feeds:start -->');
+    const endMarker = '<!-- poll-feeds:end -->\n';
+    const end = before.indexOf(endMarker);
     const marker = '## Polling 1,000 feeds on the 5-minute schedule (issue 6)';
     const at = before.indexOf(marker);
-    // Replace only our own section (up to the next "## "), never the others'.
+    // Replace only our own section (between its markers, or in a file from before the markers up to the next "## "), never the others'.
     let next = at >= 0 ? before.indexOf('\n## ', at + marker.length) : -1;
     if (next < 0) next = before.length;
-    const updated = at >= 0 ? before.slice(0, at) + report + before.slice(next + (next < before.length ? 1 : 0)) : `${before.trimEnd()}\n\n${report}`;
+    const updated =
+      start >= 0 && end > start
+        ? before.slice(0, start) + report + before.slice(end + endMarker.length)
+        : at >= 0
+          ? before.slice(0, at) + report + before.slice(next + (next < before.length ? 1 : 0))
+          : `${before.trimEnd()}\n\n${report}`;
     writeFileSync(path, updated);
   }
 }
