@@ -4,9 +4,8 @@ import type { LanguageCounts } from './language';
 import { foldsToItself, unitFolding } from './normalize';
 import { closesSentence } from './sentiment-zh';
 import * as toTraditional from './simplified-to-traditional';
-import { unitsOf } from './unit-buffer';
 
-// The imported names the loop uses, read once into module constants: under tsx (esbuild's
+// The imported names the pass uses, read once into module constants: under tsx (esbuild's
 // CommonJS output) every use of an imported name is a getter call, which the hot loop should not
 // pay per unit.
 const { addPackedCounts, continuesWord, decideLang, hasLinkMarkers, LANG_CHUNK, LANG_FIELD_BITS, LANG_NOT_COUNTED, LANG_SAMPLE_CHARS, languageClassOf } = language;
@@ -33,15 +32,20 @@ const { MAY_START_PHRASE_BIT, WHOLE_PHRASE_BIT, settleUnitWise, unitWiseTable } 
  * first met. The pass handles what nearly every text is made of and gives up (returns false) on
  * the rest, which the modular path then normalises: combining marks, characters that fold to
  * several units, lone surrogates and supplementary characters that fold or convert, ideographic
- * description characters, texts that need the general conversion. The equivalence tests
- * (test/text/fused-pass.test.ts) compare the two on randomised texts.
+ * description characters, texts that need the general conversion, texts longer than
+ * MAX_PASS_UNITS. The equivalence tests (test/text/fused-pass.test.ts) compare the two on
+ * randomised texts.
+ *
+ * The loop's arrays are module constants of a fixed size, not per-instance buffers: TurboFan then
+ * knows their addresses and lengths, where for an array read from a field it re-checks the map
+ * and reloads base and length at every access (measured: a third of the loop's time).
  */
 export class FusedPass {
-  /** The normalised text's units, [0, length): what normalizeForMatch returns, as units. */
-  units: Uint16Array = new Uint16Array(0);
+  /** The normalised text's units, [0, length): what normalizeForMatch returns, as units. Valid until the next run of any pass. */
+  units: Uint16Array = FOLDED;
   length = 0;
-  /** Positions (increasing) of the units of the normalised text that close sentences, [0, closerCount). */
-  closers = new Int32Array(256);
+  /** Positions (increasing) of the units of the normalised text that close sentences, [0, closerCount). Valid until the next run. */
+  readonly closers: Int32Array = CLOSERS;
   closerCount = 0;
   /** For a titled text: where the title ends and the body starts in the normalised text (see normalizeTitled). */
   titleEnd = 0;
@@ -49,14 +53,17 @@ export class FusedPass {
   /** The language detectLang gives the text, when counted (see {@link run}); undefined otherwise. */
   lang: Lang | undefined;
 
+  private readonly counts: LanguageCounts = { latinLetters: 0, accented: 0, han: 0, kanaHangul: 0, otherLetters: 0, latinWords: 0 };
+  // What fold leaves for run: the flags of the units read (HAN, LINKISH), the OR of their
+  // conversion entries (negative or with VARIANT: the text needs the general conversion, if it has
+  // Han at all), how many phrase candidates it noted.
+  private seen = 0;
+  private convertedAll = 0;
+  private candidateCount = 0;
+
   constructor() {
     warmUp(this);
   }
-
-  private folded = new Uint16Array(1024);
-  private converted = new Uint16Array(1024);
-  private candidates = new Int32Array(1024);
-  private readonly counts: LanguageCounts = { latinLetters: 0, accented: 0, han: 0, kanaHangul: 0, otherLetters: 0, latinWords: 0 };
 
   /**
    * Normalise `text` (see the class comment); with `mark` ≥ 0, the text is a title of that length,
@@ -65,21 +72,35 @@ export class FusedPass {
    */
   run(text: string, mark: number, detect: boolean): boolean {
     const n = text.length;
-    const src = unitsOf(text);
-    if (this.folded.length < n) {
-      const size = Math.max(n, this.folded.length * 2);
-      this.folded = new Uint16Array(size);
-      this.converted = new Uint16Array(size);
-      this.candidates = new Int32Array(size);
+    if (n > MAX_PASS_UNITS) return false;
+    SOURCE_BYTES.write(text, 0, 'utf16le');
+    // Units met for the first time are classified before the loop, in a function of their own:
+    // TurboFan inlines a call it sees made often (every unit is new at first), and inlined into
+    // the loop's function the classification leaves too few registers for the loop's state.
+    classifyNew(n);
+    if (!this.fold(n, mark, detect ? 1 : 0)) return false;
+    this.lang = detect && n <= LANG_SAMPLE_CHARS && ((this.seen & LINKISH) === 0 || !hasLinkMarkers(text)) ? decideLang(this.counts) : undefined;
+    if ((this.seen & HAN) === 0) {
+      // No Han: the modular path does not convert (and nothing would change).
+      this.units = FOLDED;
+      return true;
     }
-    if (this.closers.length < n) this.closers = new Int32Array(Math.max(n, this.closers.length * 2));
-    const { folded, converted, candidates, closers } = this;
+    if (!settleUnitWise(FOLDED, this.length, CONVERTED, CANDIDATES, this.candidateCount, this.convertedAll)) return false;
+    this.units = CONVERTED;
+    return true;
+  }
+
+  /**
+   * The loop: fold, convert unit-wise, count (when `detect` is 1), record (see the class comment)
+   * SOURCE[0..n) into the module's arrays and this pass's fields; false when the text needs the
+   * modular path. Every unit of the source is classified.
+   */
+  private fold(n: number, mark: number, detect: number): boolean {
     const table = PASS_TABLE;
+    const src = SOURCE;
     let k = 0;
     let count = 0;
     let closerCount = 0;
-    // Flags of the units read (HAN, LINKISH), and the OR of their conversion entries (negative or
-    // with VARIANT: the text needs the general conversion, if it has Han at all).
     let seen = 0;
     let convertedAll = 0;
     // 1 when the last unit kept is a space, or none is kept yet (leading spaces are dropped).
@@ -95,7 +116,7 @@ export class FusedPass {
     let nextMark = mark < 0 ? n : mark;
     let marked = -1;
     let markedAfter = -1;
-    let entry = n > 0 ? table[src[0]! * 2]! || classify(src[0]!) : 0;
+    let entry = n > 0 ? table[src[0]! * 2]! : 0;
     for (let i = 0; i < n; i++) {
       if (i >= nextMark) {
         if (nextMark === mark) {
@@ -107,12 +128,9 @@ export class FusedPass {
         }
       }
       const c = src[i]!;
-      let next = 0;
-      if (i + 1 < n) {
-        const d = src[i + 1]!;
-        next = table[d * 2]! || classify(d);
-      }
-      if (detect) {
+      // The next unit's entry: a combining mark there sends this one to the cluster path.
+      const next = i + 1 < n ? table[src[i + 1]! * 2]! : 0;
+      if (detect === 1) {
         // Every unit read counts, whatever becomes of it.
         sums += LANG_INCREMENT[(entry >>> LANG_SHIFT) & 7]!;
         const letter = (entry >>> LETTER_BIT) & 1;
@@ -128,15 +146,14 @@ export class FusedPass {
       if (((entry & SPECIAL) | (next & MARK)) === 0) {
         // One unit out (or none, for a space after a space): no branch on whitespace. The
         // conversion entry sits next to the folding one (same cache line).
-        const f = entry & 0xffff;
         const space = (entry >>> SPACE_BIT) & 1;
         const kept = 1 - (space & afterSpace);
         const action = table[c * 2 + 1]!;
-        folded[k] = f;
-        converted[k] = action;
-        candidates[count] = k;
+        FOLDED[k] = entry;
+        CONVERTED[k] = action;
+        CANDIDATES[count] = k;
         count += ((action >>> MAY_START_PHRASE_BIT) | (action >>> WHOLE_PHRASE_BIT)) & 1;
-        closers[closerCount] = k;
+        CLOSERS[closerCount] = k;
         closerCount += (entry >>> CLOSES_BIT) & kept;
         convertedAll |= action;
         k += kept;
@@ -154,14 +171,15 @@ export class FusedPass {
       // class and ends a Latin word.
       if ((entry & KIND) === HIGH && (next & KIND) === LOW) {
         const low = src[i + 1]!;
-        const after = i + 2 < n ? table[src[i + 2]! * 2]! || classify(src[i + 2]!) : 0;
-        if ((after & MARK) === 0 && foldsToItselfCached(c, low)) {
+        const after = i + 2 < n ? table[src[i + 2]! * 2]! : 0;
+        const clean = (PAIR_CLEAN[(c - 0xd800) * 32 + ((low - 0xdc00) >>> 5)]! >>> (low & 31)) & 1;
+        if ((after & MARK) === 0 && clean === 1) {
           const high = table[c * 2 + 1]!;
           const second = table[low * 2 + 1]!;
-          folded[k] = c;
-          converted[k] = high;
-          folded[k + 1] = low;
-          converted[k + 1] = second;
+          FOLDED[k] = c;
+          CONVERTED[k] = high;
+          FOLDED[k + 1] = low;
+          CONVERTED[k + 1] = second;
           k += 2;
           // An entry of the pair sends the text to the general conversion (if it has Han).
           convertedAll |= high | second;
@@ -179,26 +197,33 @@ export class FusedPass {
     // A trailing space, and the sentence end recorded for it.
     if (afterSpace === 1 && k > 0) {
       k--;
-      if (closerCount > 0 && closers[closerCount - 1] === k) closerCount--;
+      if (closerCount > 0 && CLOSERS[closerCount - 1] === k) closerCount--;
     }
     addPackedCounts(counts, sums);
     counts.latinWords = latinWords;
-    // A text without '@', '/' or '.' has no link marker: most skip the search.
-    this.lang = detect && n <= LANG_SAMPLE_CHARS && ((seen & LINKISH) === 0 || !hasLinkMarkers(text)) ? decideLang(counts) : undefined;
     this.titleEnd = Math.min(marked, k);
     this.bodyStart = Math.min(markedAfter, k);
     this.length = k;
     this.closerCount = closerCount;
-    if ((seen & HAN) === 0) {
-      // No Han: the modular path does not convert (and nothing would change).
-      this.units = folded;
-      return true;
-    }
-    if (!settleUnitWise(folded, k, converted, candidates, count, convertedAll)) return false;
-    this.units = converted;
+    this.candidateCount = count;
+    this.seen = seen;
+    this.convertedAll = convertedAll;
     return true;
   }
 }
+
+/** Longer texts (mentions are capped at 20,500 units, see to-mention.ts) take the modular path. */
+export const MAX_PASS_UNITS = 32_768;
+
+// The source's units (written from the string in one native copy), and what the loop writes:
+// folded units (Uint16Array stores keep the low 16 bits of an entry: the unit), converted units,
+// phrase candidates, sentence closers.
+const SOURCE = new Uint16Array(MAX_PASS_UNITS);
+const SOURCE_BYTES = Buffer.from(SOURCE.buffer);
+const FOLDED = new Uint16Array(MAX_PASS_UNITS);
+const CONVERTED = new Uint16Array(MAX_PASS_UNITS);
+const CANDIDATES = new Int32Array(MAX_PASS_UNITS);
+const CLOSERS = new Int32Array(MAX_PASS_UNITS);
 
 // The pass's table: two entries per BMP code unit c. At 2c: the unit it folds to (bits 0–15;
 // whitespace as a space) and flags, 0 = not classified yet. At 2c + 1: the unit-wise conversion
@@ -219,15 +244,22 @@ const OTHER = 4 << 25; // anything else this pass leaves to the modular path
 const LINKISH = 1 << 28; // '@', '/' or '.' as read: the text may have a link marker (see hasLinkMarkers)
 const CLASSIFIED = 1 << 30;
 
-// A module constant rather than created on first use: the loop then reads it without loading it
-// (measured 0.4 µs a text). Its pages are only touched as units are met.
 const PASS_TABLE = new Int32Array(0x20000);
+
+// Per high surrogate h, 1024 bits (32 numbers from (h − 0xD800) × 32): bit l set when the pair
+// (h, 0xDC00 + l) folds to itself. Filled for a high surrogate when it is first met.
+const PAIR_CLEAN = new Int32Array(1024 * 32);
 
 /** What the class adds to a packed language tally. */
 const LANG_INCREMENT = Int32Array.from({ length: 8 }, (_, cls) => (cls === LANG_NOT_COUNTED || cls > 5 ? 0 : 1 << (LANG_FIELD_BITS * (cls - 1))));
 
-/** Fill both entries of `c` and return the first. */
-function classify(c: number): number {
+/** Classify the units of SOURCE[0..n) not met before. */
+function classifyNew(n: number): void {
+  for (let i = 0; i < n; i++) if (PASS_TABLE[SOURCE[i]! * 2] === 0) classify(SOURCE[i]!);
+}
+
+/** Fill both entries of `c` (and, for a high surrogate, its pairs' bits). */
+function classify(c: number): void {
   const folding = unitFolding(c);
   const cls = languageClassOf(c);
   let entry = CLASSIFIED | (cls << LANG_SHIFT) | (cls === 1 || cls === 2 ? 1 << LETTER_BIT : 0) | (c === 0x40 || c === 0x2f || c === 0x2e ? LINKISH : 0);
@@ -239,12 +271,16 @@ function classify(c: number): number {
     entry |= unit | (folding.space ? 1 << SPACE_BIT : 0) | (closesSentence(unit) ? 1 << CLOSES_BIT : 0);
     converts = unit;
   } else if (folding.kind === 'skip') entry |= SPECIAL | SKIP;
-  else if (c >= 0xd800 && c <= 0xdbff) entry |= SPECIAL | HIGH;
-  else if (c >= 0xdc00 && c <= 0xdfff) entry |= SPECIAL | LOW;
+  else if (c >= 0xd800 && c <= 0xdbff) {
+    entry |= SPECIAL | HIGH;
+    const base = (c - 0xd800) * 32;
+    for (let low = 0; low < 1024; low++) {
+      if (foldsToItself(0x10000 + (c - 0xd800) * 1024 + low)) PAIR_CLEAN[base + (low >>> 5)]! |= 1 << (low & 31);
+    }
+  } else if (c >= 0xdc00 && c <= 0xdfff) entry |= SPECIAL | LOW;
   else entry |= SPECIAL | OTHER;
   PASS_TABLE[c * 2] = entry;
   PASS_TABLE[c * 2 + 1] = unitWiseTable()[converts]!;
-  return entry;
 }
 
 let warm = false;
@@ -275,17 +311,4 @@ function warmUp(pass: FusedPass): void {
       pass.run(t, Math.floor(t.length / 2), round === 1);
     }
   }
-}
-
-// Surrogate pairs met so far: 1 folds to itself, 2 does not (keyed by code point).
-const pairs = new Map<number, number>();
-
-function foldsToItselfCached(high: number, low: number): boolean {
-  const codePoint = ((high - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-  let known = pairs.get(codePoint);
-  if (known === undefined) {
-    known = foldsToItself(codePoint) ? 1 : 2;
-    pairs.set(codePoint, known);
-  }
-  return known === 1;
 }

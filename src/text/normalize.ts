@@ -129,10 +129,13 @@ export function unitFolding(c: number): UnitFolding {
   };
 }
 
-/** Whether NFKC and lower-casing leave the supplementary-plane character `codePoint` as it is (cached). */
+/**
+ * Whether NFKC and lower-casing leave the supplementary-plane character `codePoint` as it is, as
+ * the cluster path folds it alone (not cached: callers ask once per character).
+ */
 export function foldsToItself(codePoint: number): boolean {
   const ch = String.fromCodePoint(codePoint);
-  return foldChar(ch) === ch;
+  return ch.normalize('NFKC').toLowerCase() === ch;
 }
 
 /** Units with their source ranges (the ranges only when the buffers keep offsets). */

@@ -202,6 +202,11 @@ class IntList {
     if (this.length === this.at.length) this.at = grown(this.at);
     this.at[this.length++] = i;
   }
+
+  /** Make room for `size` numbers from the start (the caller then writes `at` directly and sets the length). */
+  reserve(size: number): void {
+    if (this.at.length < size) this.at = new Int32Array(Math.max(size, this.at.length * 2));
+  }
 }
 
 function grown(a: Int32Array): Int32Array {
@@ -237,6 +242,14 @@ class Workspace {
   private readonly question = new IntList();
   /** Positions of the sentence-closing units, when splitSentences finds them itself. */
   private readonly closerScratch = new IntList();
+  // What weigh asks of every word's sentence, found once per text (see prepareSentences): per
+  // sentence s, the smallest end and the largest start of the contrast markers inside it (none:
+  // NO_END / -1), whether a contrast marker opens sentence s + 1, and the first rhetorical marker
+  // inside it (-1: none).
+  private firstContrastEnd = new Int32Array(64);
+  private lastContrastStart = new Int32Array(64);
+  private opensNext = new Uint8Array(64);
+  private firstRhetorical = new Int32Array(64);
   // Contributions in first-seen order. Within one text a word (WordInfo) and its note code say
   // exactly what the term and note strings would, so they key the sums: slotStamp/firstSlot find
   // a word's first slot (stamped with the text's generation, so nothing is cleared between texts),
@@ -311,6 +324,7 @@ class Workspace {
     sortByStart(markers, this.markerOrder);
     this.chooseMarkers();
     this.splitSentences(text, closers, closerCount);
+    this.prepareSentences();
     this.weigh(text);
     // Summed as the contributions stand, in first-seen order (the order of the additions matters to the last bit).
     for (let slot = 0; slot < this.slotCode.length; slot++) this.total += this.slotWeight[slot]!;
@@ -396,10 +410,6 @@ class Workspace {
    * scorer's one pass has recorded them; otherwise they are found here first.
    */
   private splitSentences(text: string, known: Int32Array | undefined, knownCount: number): void {
-    const { sentenceStart, sentenceEnd, question } = this;
-    sentenceStart.length = 0;
-    sentenceEnd.length = 0;
-    question.length = 0;
     const n = text.length;
     let closers = known;
     let count = knownCount;
@@ -411,39 +421,94 @@ class Workspace {
       closers = found.at;
       count = found.length;
     }
+    // At most one sentence per closing unit, and one after the last.
+    const { sentenceStart, sentenceEnd, question } = this;
+    sentenceStart.reserve(count + 1);
+    sentenceEnd.reserve(count + 1);
+    question.reserve(count + 1);
+    const starts = sentenceStart.at;
+    const ends = sentenceEnd.at;
+    const asking = question.at;
+    let sentences = 0;
     let start = 0;
     for (let r = 0; r < count; ) {
       // A closing run [i, j): consecutive closing units.
       const i = closers[r]!;
       let j = i;
-      let asks = false;
+      let asks = 0;
       while (r < count && closers[r] === j) {
-        if (text.charCodeAt(j) === 0x3f) asks = true; // ?
+        if (text.charCodeAt(j) === 0x3f) asks = 1; // ?
         j++;
         r++;
       }
-      if (i > start) this.addSentence(start, i, asks || endsInQuestionWord(text, i));
+      if (i > start) {
+        starts[sentences] = start;
+        ends[sentences] = i;
+        asking[sentences] = asks === 1 || endsInQuestionWord(text, i) ? 1 : 0;
+        sentences++;
+      }
       start = j;
     }
-    if (n > start) this.addSentence(start, n, endsInQuestionWord(text, n));
+    if (n > start) {
+      starts[sentences] = start;
+      ends[sentences] = n;
+      asking[sentences] = endsInQuestionWord(text, n) ? 1 : 0;
+      sentences++;
+    }
+    sentenceStart.length = sentenceEnd.length = question.length = sentences;
   }
 
-  private addSentence(start: number, end: number, asks: boolean): void {
-    this.sentenceStart.push(start);
-    this.sentenceEnd.push(end);
-    this.question.push(asks ? 1 : 0);
-  }
-
-  /** The first rhetorical marker (in text order) inside sentence `s`, or -1. */
-  private rhetoricalIn(s: number): number {
-    const { rhetorical, markers } = this;
-    const from = this.sentenceStart.at[s]!;
-    const to = this.sentenceEnd.at[s]!;
+  /**
+   * The per-sentence facts weigh needs (see the fields): one walk over the contrast and rhetorical
+   * markers (in text order) and the sentences, instead of a walk over the markers per word. A
+   * marker is inside a sentence when it starts and ends within it.
+   */
+  private prepareSentences(): void {
+    const { markers, contrasts, rhetorical } = this;
+    const sentences = this.sentenceStart.length;
+    const starts = this.sentenceStart.at;
+    const ends = this.sentenceEnd.at;
+    if (this.firstContrastEnd.length < sentences) {
+      const size = Math.max(sentences, this.firstContrastEnd.length * 2);
+      this.firstContrastEnd = new Int32Array(size);
+      this.lastContrastStart = new Int32Array(size);
+      this.opensNext = new Uint8Array(size);
+      this.firstRhetorical = new Int32Array(size);
+    }
+    const { firstContrastEnd, lastContrastStart, opensNext, firstRhetorical } = this;
+    firstContrastEnd.fill(NO_END, 0, sentences);
+    lastContrastStart.fill(-1, 0, sentences);
+    opensNext.fill(0, 0, sentences);
+    firstRhetorical.fill(-1, 0, sentences);
+    // Sentences are in text order and disjoint; so are the chosen contrast markers.
+    let t = 0;
+    for (let c = 0; c < contrasts.length; c++) {
+      const m = contrasts.at[c]!;
+      const mStart = markers.start[m]!;
+      const mEnd = markers.end[m]!;
+      while (t < sentences && ends[t]! <= mStart) t++;
+      if (t === sentences) break;
+      if (starts[t]! <= mStart && mEnd <= ends[t]!) {
+        if (mEnd < firstContrastEnd[t]!) firstContrastEnd[t] = mEnd;
+        if (mStart > lastContrastStart[t]!) lastContrastStart[t] = mStart;
+      }
+      // A marker opening sentence t turns the sentence before it into the weaker side.
+      if (t > 0 && starts[t] === mStart) opensNext[t - 1] = 1;
+    }
+    // Rhetorical markers do not overlap each other, and come in text order.
+    t = 0;
     for (let r = 0; r < rhetorical.length; r++) {
       const m = rhetorical.at[r]!;
-      if (markers.start[m]! >= from && markers.end[m]! <= to) return m;
+      const mStart = markers.start[m]!;
+      while (t < sentences && ends[t]! <= mStart) t++;
+      if (t === sentences) break;
+      if (starts[t]! <= mStart && markers.end[m]! <= ends[t]! && firstRhetorical[t] === -1) firstRhetorical[t] = m;
     }
-    return -1;
+  }
+
+  /** The first rhetorical marker (in text order) inside sentence `s`, or -1 (see prepareSentences). */
+  private rhetoricalIn(s: number): number {
+    return this.firstRhetorical[s]!;
   }
 
   private weigh(text: string): void {
@@ -528,28 +593,15 @@ class Workspace {
    */
   private contrastSide(wStart: number, wEnd: number, s: number, text: string): number {
     if (s < 0) return 0;
-    const { markers, contrasts, concessions } = this;
-    const from = this.sentenceStart.at[s]!;
-    const to = this.sentenceEnd.at[s]!;
-    const nextStart = s + 1 < this.sentenceStart.length ? this.sentenceStart.at[s + 1]! : -1;
-    let after = false;
-    let before = false;
-    for (let c = 0; c < contrasts.length; c++) {
-      const m = contrasts.at[c]!;
-      const mStart = markers.start[m]!;
-      const mEnd = markers.end[m]!;
-      if (mStart >= from && mEnd <= to) {
-        if (mEnd <= wStart) after = true;
-        else if (mStart >= wEnd) before = true;
-      } else if (mStart === nextStart) {
-        // A marker opening the next sentence turns this whole sentence into the weaker side.
-        before = true;
+    if (this.firstContrastEnd[s]! <= wStart) return AFTER;
+    let before = this.lastContrastStart[s]! >= wEnd || this.opensNext[s] === 1;
+    const { markers, concessions } = this;
+    if (!before && concessions.length > 0) {
+      const from = this.sentenceStart.at[s]!;
+      for (let c = 0; c < concessions.length; c++) {
+        const m = concessions.at[c]!;
+        if (markers.start[m]! >= from && markers.end[m]! <= wStart && !hasClauseBreak(text, markers.end[m]!, wStart)) before = true;
       }
-    }
-    if (after) return AFTER;
-    for (let c = 0; c < concessions.length; c++) {
-      const m = concessions.at[c]!;
-      if (markers.start[m]! >= from && markers.end[m]! <= wStart && !hasClauseBreak(text, markers.end[m]!, wStart)) before = true;
     }
     return before ? BEFORE : 0;
   }
@@ -557,6 +609,8 @@ class Workspace {
 
 const AFTER = 1;
 const BEFORE = 2;
+/** No contrast marker ends in the sentence (greater than any offset). */
+const NO_END = 0x7fffffff;
 
 const ROLE_NONE = 0;
 const ROLE_WORD = 1;
