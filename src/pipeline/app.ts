@@ -16,6 +16,7 @@ import { Metrics } from '../server/metrics';
 import { writeTokenFromEnv } from '../server/write-token';
 import { MentionIndex } from '../store/elasticsearch/mention-index';
 import { openStateStore, type StateStore } from '../store/state-store';
+import { pruneQuotedText, type QuotedTextPruned } from '../store/quoted-text-retention';
 import { createScorer, type Scorer } from '../text/scorer';
 import { alertingSetup, type AlertingSetup } from './alerting-setup';
 import { runDetection, type DetectOutcome } from './detect';
@@ -172,14 +173,19 @@ export class App {
     return summary;
   }
 
-  /** Delete mentions and hits older than `storage.retentionDays` (the seeds' minimal-retention rule). */
-  enforceRetention(): { mentions: number; hits: number; seen: number } {
+  /**
+   * Delete mentions and hits older than `storage.retentionDays` (the seeds' minimal-retention rule),
+   * and the mention text that resolved alerts, finished deliveries and dead letters quote
+   * (src/store/quoted-text-retention.ts).
+   */
+  enforceRetention(): { mentions: number; hits: number; seen: number } & QuotedTextPruned {
     const cutoff = this.clock.now() - this.project.main.storage.retentionDays * 86_400_000;
     const removed = this.store.mentions.prune(cutoff);
     const versions = this.store.revisits.prune(cutoff);
+    const quoted = pruneQuotedText(this.store.db, cutoff, this.clock.now());
     this.log.info({ component: 'retention', ...versions }, '已刪除過期的重新檢查紀錄與證據版本 (revisits and versions pruned)');
-    this.log.info({ component: 'retention', cutoff: new Date(cutoff).toISOString(), ...removed }, '已刪除超過保留期限的資料 (retention enforced)');
-    return removed;
+    this.log.info({ component: 'retention', cutoff: new Date(cutoff).toISOString(), ...removed, ...quoted }, '已刪除超過保留期限的資料 (retention enforced)');
+    return { ...removed, ...quoted };
   }
 
   /** One full cycle: poll everything, detect, deliver, write the index (`yuqing once`, the demo). */
