@@ -74,22 +74,39 @@ interface Written {
   order: number;
 }
 
+/**
+ * One list of a rule (match.any, a topic's terms…): its distinct term ids in the order their first
+ * spelling appears, each with its spellings in file order. Flat arrays, walked by index: a text's
+ * rules are evaluated term by term, and iterating Maps cost more than the evaluation.
+ */
+interface TermList {
+  ids: Int32Array;
+  written: Written[][];
+}
+
 interface CompiledTopic {
   id: string;
   risk: RiskLevel;
-  terms: Map<number, Written[]>;
+  /** RISK_ORDER of the risk. */
+  riskOrder: number;
+  terms: TermList;
   query?: CompiledQuery;
 }
 
 interface CompiledRule {
   id: string;
-  any: Map<number, Written[]>;
-  all: Map<number, Written[]>;
-  exclude: Map<number, Written[]>;
+  any: TermList;
+  all: TermList;
+  exclude: TermList;
   query?: CompiledQuery;
   /** Order given to the first query term (after the any and all lists). */
   queryOrder: number;
   topics: CompiledTopic[];
+}
+
+/** A TermList from id → spellings, in the Map's order (first spelling's). */
+function termList(terms: Map<number, Written[]>): TermList {
+  return { ids: Int32Array.from(terms.keys()), written: [...terms.values()] };
 }
 
 /**
@@ -116,7 +133,7 @@ export function compileRuleSet(rules: readonly RuleFile[], builder: TermIndexBui
     if (ids.has(rule.id)) refProblems.push({ file: `規則 ${rule.id}`, keyPath: 'id', message: `規則 id「${rule.id}」重複 (duplicate rule id)` });
     ids.add(rule.id);
     const problem = (keyPath: string, message: string) => schemaProblems.push({ file: `規則 ${rule.id}`, keyPath, message });
-    const list = (terms: readonly string[], keyPath: string, orderFrom: number): Map<number, Written[]> => {
+    const list = (terms: readonly string[], keyPath: string, orderFrom: number): TermList => {
       const out = new Map<number, Written[]>();
       terms.forEach((w, i) => {
         const norm = normalizeForMatch(w);
@@ -126,7 +143,7 @@ export function compileRuleSet(rules: readonly RuleFile[], builder: TermIndexBui
         entry.push({ text: w, order: orderFrom + i });
         out.set(id, entry);
       });
-      return out;
+      return termList(out);
     };
     const query = (source: string | undefined, keyPath: string): CompiledQuery | undefined => {
       if (source === undefined) return undefined;
@@ -148,11 +165,11 @@ export function compileRuleSet(rules: readonly RuleFile[], builder: TermIndexBui
       exclude: list(match.exclude, 'match.exclude', 0),
       query: query(match.query, 'match.query'),
       queryOrder: match.any.length + match.all.length,
-      topics: Object.entries(rule.topics).map(([id, t]) => ({ id, risk: t.risk, terms: list(t.terms, `topics.${id}.terms`, 0), query: query(t.query, `topics.${id}.query`) })),
+      topics: Object.entries(rule.topics).map(([id, t]) => ({ id, risk: t.risk, riskOrder: RISK_ORDER[t.risk], terms: list(t.terms, `topics.${id}.terms`, 0), query: query(t.query, `topics.${id}.query`) })),
     };
     compiled.push(c);
-    for (const id of c.any.keys()) touch(id, r);
-    for (const id of c.all.keys()) touch(id, r);
+    for (const id of c.any.ids) touch(id, r);
+    for (const id of c.all.ids) touch(id, r);
     for (const t of c.query?.terms ?? []) touch(t.id, r);
   });
   if (refProblems.length > 0) throw new ConfigError('E_CONFIG_REF', refProblems);
@@ -185,6 +202,8 @@ class CompiledRuleSet implements RuleSet {
   private occ: Occurrences | undefined;
   private fields: TextFields = BODY_ONLY;
   private readonly ctx: QueryContext;
+  /** Scratch for the spellings of the terms a hit found. */
+  private readonly found: Written[] = [];
 
   constructor(
     private readonly rules: CompiledRule[],
@@ -211,7 +230,7 @@ class CompiledRuleSet implements RuleSet {
     const hits: RuleHit[] = [];
     for (const r of this.prepare(text, occ, fields)) {
       const rule = this.rules[r]!;
-      if (this.failures(rule, false).length === 0) hits.push(this.hit(rule));
+      if (this.matches(rule)) hits.push(this.hit(rule));
     }
     return hits;
   }
@@ -278,35 +297,42 @@ class CompiledRuleSet implements RuleSet {
     return out.sort((a, b) => a.start - b.start);
   }
 
-  /** The spellings of the terms that occur, appended to `out` (in the map's order). */
-  private collectFound(terms: Map<number, Written[]>, out: Written[]): void {
-    for (const [id, written] of terms) {
-      if (!this.has(id, 'any')) continue;
-      for (let i = 0; i < written.length; i++) out.push(written[i]!);
+  /** The spellings of the terms of `terms` that occur, appended to `out` (in the list's order). */
+  private collectFound(terms: TermList, out: Written[]): void {
+    const { ids, written } = terms;
+    const stamps = this.stampAny;
+    const gen = this.generation;
+    for (let t = 0; t < ids.length; t++) {
+      if (stamps[ids[t]!] !== gen) continue;
+      const spellings = written[t]!;
+      for (let i = 0; i < spellings.length; i++) out.push(spellings[i]!);
     }
   }
 
   /** Whether any of the terms occurs. */
-  private hasAny(terms: Map<number, Written[]>): boolean {
-    for (const id of terms.keys()) if (this.has(id, 'any')) return true;
+  private hasAny(terms: TermList): boolean {
+    const { ids } = terms;
+    const stamps = this.stampAny;
+    const gen = this.generation;
+    for (let t = 0; t < ids.length; t++) if (stamps[ids[t]!] === gen) return true;
     return false;
   }
 
   /** Why the rule does not match (empty: it matches). `all` lists every reason, not just the first. */
   private failures(rule: CompiledRule, all: boolean): string[] {
     const reasons: string[] = [];
-    if (rule.any.size > 0 && !this.hasAny(rule.any)) {
+    if (rule.any.ids.length > 0 && !this.hasAny(rule.any)) {
       reasons.push('沒有出現任何監測詞 match.any (no match.any term)');
       if (!all) return reasons;
     }
-    for (const [id, written] of rule.all) {
-      if (this.has(id, 'any')) continue;
-      reasons.push(`缺少必要詞「${written[0]!.text}」match.all (missing match.all term)`);
+    for (let t = 0; t < rule.all.ids.length; t++) {
+      if (this.has(rule.all.ids[t]!, 'any')) continue;
+      reasons.push(`缺少必要詞「${rule.all.written[t]![0]!.text}」match.all (missing match.all term)`);
       if (!all) return reasons;
     }
-    for (const [id, written] of rule.exclude) {
-      if (!this.has(id, 'any')) continue;
-      reasons.push(`排除詞「${written[0]!.text}」出現 match.exclude (an exclusion fired)`);
+    for (let t = 0; t < rule.exclude.ids.length; t++) {
+      if (!this.has(rule.exclude.ids[t]!, 'any')) continue;
+      reasons.push(`排除詞「${rule.exclude.written[t]![0]!.text}」出現 match.exclude (an exclusion fired)`);
       if (!all) return reasons;
     }
     if (rule.query) {
@@ -319,23 +345,40 @@ class CompiledRuleSet implements RuleSet {
     return reasons;
   }
 
+  /** Whether the rule matches (failures(rule, false) is empty), without building reasons. */
+  private matches(rule: CompiledRule): boolean {
+    if (rule.any.ids.length > 0 && !this.hasAny(rule.any)) return false;
+    const stamps = this.stampAny;
+    const gen = this.generation;
+    const required = rule.all.ids;
+    for (let t = 0; t < required.length; t++) if (stamps[required[t]!] !== gen) return false;
+    if (this.hasAny(rule.exclude)) return false;
+    return rule.query === undefined || evaluateQuery(rule.query.root, this.ctx);
+  }
+
   private hit(rule: CompiledRule): RuleHit {
-    const terms: Written[] = [];
-    this.collectFound(rule.any, terms);
-    this.collectFound(rule.all, terms);
-    if (rule.query) foundPositiveTerms(rule.query.root, this.ctx).forEach((t, k) => terms.push({ text: t.written, order: rule.queryOrder + k }));
+    const found = this.found;
+    found.length = 0;
+    this.collectFound(rule.any, found);
+    this.collectFound(rule.all, found);
+    if (rule.query) foundPositiveTerms(rule.query.root, this.ctx).forEach((t, k) => found.push({ text: t.written, order: rule.queryOrder + k }));
+    const terms = inFileOrder(found);
     const topics: TopicHit[] = [];
+    let riskOrder = 0;
     let risk: RiskLevel = 'none';
     for (const topic of rule.topics) {
-      const found: Written[] = [];
+      found.length = 0;
       this.collectFound(topic.terms, found);
       const queryHolds = topic.query !== undefined && evaluateQuery(topic.query.root, this.ctx);
-      if (queryHolds) foundPositiveTerms(topic.query!.root, this.ctx).forEach((t, k) => found.push({ text: t.written, order: topic.terms.size + 1000 + k }));
+      if (queryHolds) foundPositiveTerms(topic.query!.root, this.ctx).forEach((t, k) => found.push({ text: t.written, order: topic.terms.ids.length + 1000 + k }));
       if (found.length === 0 && !queryHolds) continue;
       topics.push({ topic: topic.id, risk: topic.risk, terms: inFileOrder(found) });
-      if (RISK_ORDER[topic.risk] > RISK_ORDER[risk]) risk = topic.risk;
+      if (topic.riskOrder > riskOrder) {
+        riskOrder = topic.riskOrder;
+        risk = topic.risk;
+      }
     }
-    return { ruleId: rule.id, terms: inFileOrder(terms), topics, risk };
+    return { ruleId: rule.id, terms, topics, risk };
   }
 
   /** Occurrences of the rule's terms, for highlighting. */
@@ -344,11 +387,12 @@ class CompiledRuleSet implements RuleSet {
     const add = (id: number, span: Omit<MatchedSpan, 'start' | 'end'>) => {
       if (!roles.has(id)) roles.set(id, span);
     };
-    for (const m of [rule.any, rule.all]) for (const [id, w] of m) add(id, { term: w[0]!.text, role: 'match' });
+    const each = (list: TermList, span: (first: string) => Omit<MatchedSpan, 'start' | 'end'>) => list.ids.forEach((id, t) => add(id, span(list.written[t]![0]!.text)));
+    for (const m of [rule.any, rule.all]) each(m, (term) => ({ term, role: 'match' }));
     for (const t of rule.query?.terms ?? []) add(t.id, { term: t.written, role: 'match' });
-    for (const [id, w] of rule.exclude) add(id, { term: w[0]!.text, role: 'exclude' });
+    each(rule.exclude, (term) => ({ term, role: 'exclude' }));
     for (const topic of rule.topics) {
-      for (const [id, w] of topic.terms) add(id, { term: w[0]!.text, role: 'topic', topic: topic.id });
+      each(topic.terms, (term) => ({ term, role: 'topic', topic: topic.id }));
       for (const t of topic.query?.terms ?? []) add(t.id, { term: t.written, role: 'topic', topic: topic.id });
     }
     const occ = this.occ!;
@@ -365,17 +409,31 @@ class CompiledRuleSet implements RuleSet {
 function maxTermId(rules: readonly CompiledRule[]): number {
   let max = -1;
   for (const rule of rules) {
-    for (const m of [rule.any, rule.all, rule.exclude, ...rule.topics.map((t) => t.terms)]) for (const id of m.keys()) max = Math.max(max, id);
+    for (const m of [rule.any, rule.all, rule.exclude, ...rule.topics.map((t) => t.terms)]) for (const id of m.ids) max = Math.max(max, id);
     for (const q of [rule.query, ...rule.topics.map((t) => t.query)]) for (const t of q?.terms ?? []) max = Math.max(max, t.id);
   }
   return max;
 }
 
-/** The spellings by file order, each once (the first by order wins). */
+/**
+ * The spellings by file order, each once (the first by order wins). Sorts `written` in place (the
+ * callers' scratch list; orders are distinct within it): insertion sort, as it is short and
+ * usually in order already.
+ */
 function inFileOrder(written: Written[]): string[] {
-  if (written.length <= 1) return written.map((w) => w.text);
-  const sorted = [...written].sort((a, b) => a.order - b.order);
+  const n = written.length;
+  if (n === 0) return [];
+  if (n === 1) return [written[0]!.text];
+  for (let i = 1; i < n; i++) {
+    const w = written[i]!;
+    let j = i;
+    while (j > 0 && written[j - 1]!.order > w.order) {
+      written[j] = written[j - 1]!;
+      j--;
+    }
+    written[j] = w;
+  }
   const out: string[] = [];
-  for (const w of sorted) if (!out.includes(w.text)) out.push(w.text);
+  for (let i = 0; i < n; i++) if (!out.includes(written[i]!.text)) out.push(written[i]!.text);
   return out;
 }
