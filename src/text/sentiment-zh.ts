@@ -1,9 +1,13 @@
 import type { Sentiment, SentimentContribution } from '../core/types';
 import type { Lexicon } from './lexicon';
 import { normalizeForMatch } from './normalize';
-import { roundedWeight, sentimentOf, type ExtraSentimentTerm, type SentimentScorer } from './sentiment-common';
+import * as common from './sentiment-common';
+import type { ExtraSentimentTerm, SentimentScorer } from './sentiment-common';
 import { TermIndexBuilder, type Occurrences } from './term-index';
 import { unitsOf } from './unit-buffer';
+
+// Read once: under tsx every use of an imported name is a getter call, paid per contribution here.
+const { roundedWeight, sentimentOf } = common;
 
 /**
  * Chinese sentiment from a lexicon. The lexicon's words share the scorer's term index with the
@@ -116,8 +120,12 @@ export function closesSentence(unit: number): boolean {
 export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentimentTerm[], builder: TermIndexBuilder): ZhSentiment {
   const settings = lexicon.settings;
   const byId = new Map<number, Entry>();
-  let infos = 0;
-  const info = (weight: number | undefined, term: string, note?: string): WordInfo => ({ id: infos++, weight, term, note, notes: [] });
+  const infos: WordInfo[] = [];
+  const info = (weight: number | undefined, term: string, note?: string): WordInfo => {
+    const made: WordInfo = { id: infos.length, weight, term, note, notes: [] };
+    infos.push(made);
+    return made;
+  };
   const put = (written: string, kind: Kind, weight = 0, multiplier = 1): Entry | undefined => {
     const norm = normalizeForMatch(written);
     // A word that normalises to nothing can never occur; the loaders report it.
@@ -174,74 +182,49 @@ export function createZhSentiment(lexicon: Lexicon, extras: readonly ExtraSentim
   return { method: zh.method, score: (text, activeGroups) => zh.score(text, index.scan(text), activeGroups) };
 }
 
-/** A growable list of spans (start, end, payload) in parallel arrays. */
-class SpanList<T> {
-  start: Int32Array = new Int32Array(64);
-  end: Int32Array = new Int32Array(64);
-  readonly item: T[] = [];
-  length = 0;
-
-  push(start: number, end: number, item: T): void {
-    if (this.length === this.start.length) {
-      this.start = grown(this.start);
-      this.end = grown(this.end);
-    }
-    this.start[this.length] = start;
-    this.end[this.length] = end;
-    this.item[this.length] = item;
-    this.length++;
-  }
-}
-
-/** A growable list of numbers. */
-class IntList {
-  at: Int32Array = new Int32Array(64);
-  length = 0;
-
-  push(i: number): void {
-    if (this.length === this.at.length) this.at = grown(this.at);
-    this.at[this.length++] = i;
-  }
-
-  /** Make room for `size` numbers from the start (the caller then writes `at` directly and sets the length). */
-  reserve(size: number): void {
-    if (this.at.length < size) this.at = new Int32Array(Math.max(size, this.at.length * 2));
-  }
-}
-
-function grown(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
 /**
  * Per-scorer scratch space: every list a text needs, kept between texts (scoring is synchronous),
  * so a text costs its result objects and little else. The steps are the ones the file comment
- * lists; spans are indices into the occurrence lists rather than objects.
+ * lists. Lists are typed arrays of numbers — spans, info ids, term ids — sized for the text before
+ * the steps run, and each step reads them into locals: a list object per step, an object per
+ * span or a growth check per write each cost more than the step's own work.
  */
 class Workspace {
-  private readonly words = new SpanList<WordInfo>();
-  private readonly markers = new SpanList<Entry>();
-  private readonly wordOrder = new IntList();
-  private readonly markerOrder = new IntList();
-  /** Words and neutral words chosen leftmost-longest (indices into words). */
-  private readonly chosen = new IntList();
-  /** Chosen words that carry a weight. */
-  private readonly weighted = new IntList();
-  // Markers outside the chosen words, chosen leftmost-longest among themselves (indices into
+  // Words (sentiment and neutral ones, and rule words in force) and markers, in occurrence order:
+  // span, and the info id (words) or term id (markers).
+  private wordStart = new Int32Array(64);
+  private wordEnd = new Int32Array(64);
+  private wordInfo = new Int32Array(64);
+  private wordCount = 0;
+  private markerStart = new Int32Array(64);
+  private markerEnd = new Int32Array(64);
+  private markerTerm = new Int32Array(64);
+  private markerCount = 0;
+  /** Indices by start (words, then markers: one list serves both in turn). */
+  private order = new Int32Array(64);
+  /** Words and neutral words chosen leftmost-longest (indices into the words), and those of them that carry a weight. */
+  private chosen = new Int32Array(64);
+  private chosenCount = 0;
+  private weighted = new Int32Array(64);
+  private weightedCount = 0;
+  // Markers outside the chosen words, chosen leftmost-longest among themselves (indices into the
   // markers), by kind; and the rhetorical markers chosen among all markers (they may overlap
   // words: 「合理嗎」).
-  private readonly contrasts = new IntList();
-  private readonly concessions = new IntList();
-  private readonly modifiers = new IntList();
-  private readonly rhetorical = new IntList();
+  private contrasts = new Int32Array(64);
+  private contrastCount = 0;
+  private concessions = new Int32Array(64);
+  private concessionCount = 0;
+  private modifiers = new Int32Array(64);
+  private modifierCount = 0;
+  private rhetorical = new Int32Array(64);
+  private rhetoricalCount = 0;
   /** Sentence s is [sentenceStart[s], sentenceEnd[s]) (terminating punctuation outside); question[s] 1 or 0. */
-  private readonly sentenceStart = new IntList();
-  private readonly sentenceEnd = new IntList();
-  private readonly question = new IntList();
+  private sentenceStart = new Int32Array(64);
+  private sentenceEnd = new Int32Array(64);
+  private question = new Uint8Array(64);
+  private sentenceCount = 0;
   /** Positions of the sentence-closing units, when splitSentences finds them itself. */
-  private readonly closerScratch = new IntList();
+  private closerScratch = new Int32Array(64);
   // What weigh asks of every word's sentence, found once per text (see prepareSentences): per
   // sentence s, the smallest end and the largest start of the contrast markers inside it (none:
   // NO_END / -1), whether a contrast marker opens sentence s + 1, and the first rhetorical marker
@@ -250,55 +233,123 @@ class Workspace {
   private lastContrastStart = new Int32Array(64);
   private opensNext = new Uint8Array(64);
   private firstRhetorical = new Int32Array(64);
-  // Contributions in first-seen order. Within one text a word (WordInfo) and its note code say
+  // Contributions in first-seen order. Within one text a word (info id) and its note code say
   // exactly what the term and note strings would, so they key the sums: slotStamp/firstSlot find
   // a word's first slot (stamped with the text's generation, so nothing is cleared between texts),
   // nextSlot chains its slots with other notes.
-  private readonly slotInfo: WordInfo[] = [];
-  private readonly slotCode = new IntList();
+  private slotInfo = new Int32Array(64);
+  private slotCode = new Int32Array(64);
   private slotWeight = new Float64Array(64);
-  private readonly nextSlot = new IntList();
+  private nextSlot = new Int32Array(64);
+  private slotCount = 0;
   private readonly slotStamp: Int32Array;
   private readonly firstSlot: Int32Array;
   private generation = 0;
   /** Raw sum of the contributions, in first-seen order. */
   total = 0;
 
-  /** Per term id: ROLE_NONE (no sentiment meaning: most rule terms), ROLE_WORD (a word without rule extras), ROLE_OTHER. */
+  /** Per term id: ROLE_NONE (no sentiment meaning: most rule terms), ROLE_WORD, ROLE_MARKER (neither with rule words), ROLE_OTHER. */
   private readonly roles: Uint8Array;
+  /** Per term id: the info of a ROLE_WORD term; the kind and (intensifiers) the factor of an entry. */
+  private readonly wordInfoOf: Int32Array;
+  private readonly kindOf: Uint8Array;
+  private readonly multiplierOf: Float64Array;
+  /** Per info id: its weight (NaN: a neutral word, which masks but weighs nothing). */
+  private readonly infoWeight: Float64Array;
 
   constructor(
     private readonly entries: readonly (Entry | undefined)[],
-    infoCount: number,
+    private readonly infos: readonly WordInfo[],
     private readonly settings: Lexicon['settings'],
   ) {
-    this.slotStamp = new Int32Array(infoCount);
-    this.firstSlot = new Int32Array(infoCount);
+    this.slotStamp = new Int32Array(infos.length);
+    this.firstSlot = new Int32Array(infos.length);
+    this.infoWeight = Float64Array.from(infos, (w) => (w.weight === undefined ? NaN : w.weight));
     this.roles = new Uint8Array(entries.length);
+    this.wordInfoOf = new Int32Array(entries.length);
+    this.kindOf = new Uint8Array(entries.length);
+    this.multiplierOf = new Float64Array(entries.length);
     entries.forEach((e, id) => {
-      if (e) this.roles[id] = (e.kind === SENTIMENT || e.kind === NEUTRAL) && e.extras.length === 0 ? ROLE_WORD : ROLE_OTHER;
+      if (!e) return;
+      const word = e.kind === SENTIMENT || e.kind === NEUTRAL;
+      this.roles[id] = e.extras.length > 0 ? ROLE_OTHER : word ? ROLE_WORD : e.kind === EXTRA_ONLY ? ROLE_OTHER : ROLE_MARKER;
+      this.wordInfoOf[id] = word ? e.info!.id : -1;
+      this.kindOf[id] = e.kind;
+      this.multiplierOf[id] = e.multiplier;
     });
   }
 
+  /** Make every list fit a text with `occurrences` occurrences and at most `sentences` sentences. */
+  private fit(occurrences: number, sentences: number): void {
+    if (this.wordStart.length < occurrences) {
+      const size = Math.max(occurrences, this.wordStart.length * 2);
+      this.wordStart = new Int32Array(size);
+      this.wordEnd = new Int32Array(size);
+      this.wordInfo = new Int32Array(size);
+      this.markerStart = new Int32Array(size);
+      this.markerEnd = new Int32Array(size);
+      this.markerTerm = new Int32Array(size);
+      this.order = new Int32Array(size);
+      this.chosen = new Int32Array(size);
+      this.weighted = new Int32Array(size);
+      this.contrasts = new Int32Array(size);
+      this.concessions = new Int32Array(size);
+      this.modifiers = new Int32Array(size);
+      this.rhetorical = new Int32Array(size);
+    }
+    // A slot per weighted word, and per rhetorical question without one.
+    const slots = occurrences + sentences;
+    if (this.slotInfo.length < slots) {
+      const size = Math.max(slots, this.slotInfo.length * 2);
+      this.slotInfo = new Int32Array(size);
+      this.slotCode = new Int32Array(size);
+      this.slotWeight = new Float64Array(size);
+      this.nextSlot = new Int32Array(size);
+    }
+    if (this.sentenceStart.length < sentences) {
+      const size = Math.max(sentences, this.sentenceStart.length * 2);
+      this.sentenceStart = new Int32Array(size);
+      this.sentenceEnd = new Int32Array(size);
+      this.question = new Uint8Array(size);
+      this.firstContrastEnd = new Int32Array(size);
+      this.lastContrastStart = new Int32Array(size);
+      this.opensNext = new Uint8Array(size);
+      this.firstRhetorical = new Int32Array(size);
+    }
+  }
+
   score(text: string, occ: Occurrences, activeGroups: ReadonlySet<string> | undefined, closers: Int32Array | undefined, closerCount: number): void {
-    const { words, markers, entries } = this;
     this.generation++;
-    this.slotCode.length = 0;
-    this.nextSlot.length = 0;
+    this.slotCount = 0;
     this.total = 0;
-    words.length = 0;
-    markers.length = 0;
+    // At most one sentence per closing unit, and one after the last (a unit each, when unknown).
+    this.fit(occ.length, (closers === undefined ? text.length : closerCount) + 1);
+    const { entries, roles, wordInfoOf, kindOf, wordStart, wordEnd, wordInfo, markerStart, markerEnd, markerTerm } = this;
+    const { term, start, end } = occ;
+    let words = 0;
+    let markers = 0;
     let rhetoricalSeen = false;
-    const roles = this.roles;
     for (let k = 0; k < occ.length; k++) {
-      const id = occ.term[k]!;
+      const id = term[k]!;
       // Ids past the lexicon's belong to terms registered later, never to sentiment words.
       const role = id < roles.length ? roles[id]! : ROLE_NONE;
       if (role === ROLE_NONE) continue;
       if (role === ROLE_WORD) {
-        words.push(occ.start[k]!, occ.end[k]!, entries[id]!.info!);
+        wordStart[words] = start[k]!;
+        wordEnd[words] = end[k]!;
+        wordInfo[words] = wordInfoOf[id]!;
+        words++;
         continue;
       }
+      if (role === ROLE_MARKER) {
+        markerStart[markers] = start[k]!;
+        markerEnd[markers] = end[k]!;
+        markerTerm[markers] = id;
+        markers++;
+        if (kindOf[id] === RHETORICAL) rhetoricalSeen = true;
+        continue;
+      }
+      // A term with rule words: the first one in force wins over the lexicon's meaning.
       const e = entries[id]!;
       let info: WordInfo | undefined;
       if (activeGroups !== undefined) {
@@ -309,67 +360,90 @@ class Workspace {
           }
         }
       }
-      if (info !== undefined || e.kind === SENTIMENT || e.kind === NEUTRAL) words.push(occ.start[k]!, occ.end[k]!, info ?? e.info!);
-      else if (e.kind !== EXTRA_ONLY) {
-        markers.push(occ.start[k]!, occ.end[k]!, e);
+      if (info !== undefined || e.kind === SENTIMENT || e.kind === NEUTRAL) {
+        wordStart[words] = start[k]!;
+        wordEnd[words] = end[k]!;
+        wordInfo[words] = (info ?? e.info!).id;
+        words++;
+      } else if (e.kind !== EXTRA_ONLY) {
+        markerStart[markers] = start[k]!;
+        markerEnd[markers] = end[k]!;
+        markerTerm[markers] = id;
+        markers++;
         if (e.kind === RHETORICAL) rhetoricalSeen = true;
       }
     }
-    sortByStart(words, this.wordOrder);
-    leftmostLongest(words, this.wordOrder, this.chosen);
-    const { chosen, weighted } = this;
-    weighted.length = 0;
-    for (let c = 0; c < chosen.length; c++) if (words.item[chosen.at[c]!]!.weight !== undefined) weighted.push(chosen.at[c]!);
-    if (weighted.length === 0 && !rhetoricalSeen) return;
-    sortByStart(markers, this.markerOrder);
+    this.wordCount = words;
+    this.markerCount = markers;
+    this.chooseWords();
+    if (this.weightedCount === 0 && !rhetoricalSeen) return;
     this.chooseMarkers();
     this.splitSentences(text, closers, closerCount);
     this.prepareSentences();
     this.weigh(text);
     // Summed as the contributions stand, in first-seen order (the order of the additions matters to the last bit).
-    for (let slot = 0; slot < this.slotCode.length; slot++) this.total += this.slotWeight[slot]!;
+    const { slotWeight, slotCount } = this;
+    let total = 0;
+    for (let slot = 0; slot < slotCount; slot++) total += slotWeight[slot]!;
+    this.total = total;
   }
 
   /** The contributions of the last text, rounded, in first-seen order. */
   contributions(): SentimentContribution[] {
-    const out: SentimentContribution[] = [];
-    for (let slot = 0; slot < this.slotCode.length; slot++) {
-      const info = this.slotInfo[slot]!;
-      const note = noteFor(info, this.slotCode.at[slot]!);
-      const weight = roundedWeight(this.slotWeight[slot]!);
-      out.push(note === undefined ? { term: info.term, weight } : { term: info.term, weight, note });
+    const { slotInfo, slotCode, slotWeight, slotCount, infos } = this;
+    const out: SentimentContribution[] = new Array(slotCount);
+    for (let slot = 0; slot < slotCount; slot++) {
+      const info = infos[slotInfo[slot]!]!;
+      const note = noteFor(info, slotCode[slot]!);
+      const weight = roundedWeight(slotWeight[slot]!);
+      out[slot] = note === undefined ? { term: info.term, weight } : { term: info.term, weight, note };
     }
     return out;
   }
 
-  /** Add `weight` to the contribution of `info` with note `code` (a new one when first seen). */
-  private contribute(info: WordInfo, code: number, weight: number): void {
-    const id = info.id;
+  /** Add `weight` to the contribution of info `id` with note `code` (a new one when first seen). */
+  private contribute(id: number, code: number, weight: number): void {
+    const { slotCode, nextSlot } = this;
     let slot = this.slotStamp[id] === this.generation ? this.firstSlot[id]! : -1;
     let last = -1;
     while (slot >= 0) {
-      if (this.slotCode.at[slot] === code) {
+      if (slotCode[slot] === code) {
         this.slotWeight[slot] += weight;
         return;
       }
       last = slot;
-      slot = this.nextSlot.at[slot]!;
+      slot = nextSlot[slot]!;
     }
-    slot = this.slotCode.length;
-    this.slotInfo[slot] = info;
-    this.slotCode.push(code);
-    this.nextSlot.push(-1);
-    if (slot === this.slotWeight.length) {
-      const w = new Float64Array(slot * 2);
-      w.set(this.slotWeight);
-      this.slotWeight = w;
-    }
+    slot = this.slotCount++;
+    this.slotInfo[slot] = id;
+    slotCode[slot] = code;
+    nextSlot[slot] = -1;
     this.slotWeight[slot] = weight;
-    if (last >= 0) this.nextSlot.at[last] = slot;
+    if (last >= 0) nextSlot[last] = slot;
     else {
       this.slotStamp[id] = this.generation;
       this.firstSlot[id] = slot;
     }
+  }
+
+  /** Words by start, leftmost-longest; the chosen ones that carry a weight. */
+  private chooseWords(): void {
+    const { wordStart, wordEnd, wordInfo, order, chosen, weighted, infoWeight } = this;
+    const n = this.wordCount;
+    sortByStart(wordStart, wordEnd, n, order);
+    let chosenCount = 0;
+    let weightedCount = 0;
+    let covered = 0;
+    for (let o = 0; o < n; o++) {
+      const i = order[o]!;
+      if (wordStart[i]! < covered) continue;
+      chosen[chosenCount++] = i;
+      covered = wordEnd[i]!;
+      // A neutral word (NaN) masks what it covers and weighs nothing.
+      if (infoWeight[wordInfo[i]!] === infoWeight[wordInfo[i]!]) weighted[weightedCount++] = i;
+    }
+    this.chosenCount = chosenCount;
+    this.weightedCount = weightedCount;
   }
 
   /**
@@ -377,31 +451,38 @@ class Workspace {
    * the rhetorical markers leftmost-longest among all of them.
    */
   private chooseMarkers(): void {
-    const { words, markers, markerOrder, chosen, contrasts, concessions, modifiers, rhetorical } = this;
-    contrasts.length = 0;
-    concessions.length = 0;
-    modifiers.length = 0;
-    rhetorical.length = 0;
+    const { wordStart, wordEnd, markerStart, markerEnd, markerTerm, order, chosen, contrasts, concessions, modifiers, rhetorical, kindOf } = this;
+    const chosenCount = this.chosenCount;
+    const n = this.markerCount;
+    sortByStart(markerStart, markerEnd, n, order);
+    let contrastCount = 0;
+    let concessionCount = 0;
+    let modifierCount = 0;
+    let rhetoricalCount = 0;
     let j = 0;
     let covered = 0;
     let coveredRhetorical = 0;
-    for (let o = 0; o < markerOrder.length; o++) {
-      const m = markerOrder.at[o]!;
-      const start = markers.start[m]!;
-      const end = markers.end[m]!;
-      const kind = markers.item[m]!.kind;
+    for (let o = 0; o < n; o++) {
+      const m = order[o]!;
+      const start = markerStart[m]!;
+      const end = markerEnd[m]!;
+      const kind = kindOf[markerTerm[m]!]!;
       if (kind === RHETORICAL && start >= coveredRhetorical) {
-        rhetorical.push(m);
+        rhetorical[rhetoricalCount++] = m;
         coveredRhetorical = end;
       }
-      while (j < chosen.length && words.end[chosen.at[j]!]! <= start) j++;
-      if (j < chosen.length && words.start[chosen.at[j]!]! < end) continue;
+      while (j < chosenCount && wordEnd[chosen[j]!]! <= start) j++;
+      if (j < chosenCount && wordStart[chosen[j]!]! < end) continue;
       if (start < covered) continue;
       covered = end;
-      if (kind === CONTRAST) contrasts.push(m);
-      else if (kind === CONCESSION) concessions.push(m);
-      else if (kind === NEGATOR || kind === INTENSIFIER) modifiers.push(m);
+      if (kind === CONTRAST) contrasts[contrastCount++] = m;
+      else if (kind === CONCESSION) concessions[concessionCount++] = m;
+      else if (kind === NEGATOR || kind === INTENSIFIER) modifiers[modifierCount++] = m;
     }
+    this.contrastCount = contrastCount;
+    this.concessionCount = concessionCount;
+    this.modifierCount = modifierCount;
+    this.rhetoricalCount = rhetoricalCount;
   }
 
   /**
@@ -414,21 +495,14 @@ class Workspace {
     let closers = known;
     let count = knownCount;
     if (closers === undefined) {
+      if (this.closerScratch.length < n) this.closerScratch = new Int32Array(Math.max(n, this.closerScratch.length * 2));
       const found = this.closerScratch;
-      found.length = 0;
       const units = unitsOf(text);
-      for (let i = 0; i < n; i++) if (SENTENCE_END[units[i]!] === 1) found.push(i);
-      closers = found.at;
-      count = found.length;
+      count = 0;
+      for (let i = 0; i < n; i++) if (SENTENCE_END[units[i]!] === 1) found[count++] = i;
+      closers = found;
     }
-    // At most one sentence per closing unit, and one after the last.
-    const { sentenceStart, sentenceEnd, question } = this;
-    sentenceStart.reserve(count + 1);
-    sentenceEnd.reserve(count + 1);
-    question.reserve(count + 1);
-    const starts = sentenceStart.at;
-    const ends = sentenceEnd.at;
-    const asking = question.at;
+    const { sentenceStart: starts, sentenceEnd: ends, question: asking } = this;
     let sentences = 0;
     let start = 0;
     for (let r = 0; r < count; ) {
@@ -455,7 +529,7 @@ class Workspace {
       asking[sentences] = endsInQuestionWord(text, n) ? 1 : 0;
       sentences++;
     }
-    sentenceStart.length = sentenceEnd.length = question.length = sentences;
+    this.sentenceCount = sentences;
   }
 
   /**
@@ -464,28 +538,18 @@ class Workspace {
    * marker is inside a sentence when it starts and ends within it.
    */
   private prepareSentences(): void {
-    const { markers, contrasts, rhetorical } = this;
-    const sentences = this.sentenceStart.length;
-    const starts = this.sentenceStart.at;
-    const ends = this.sentenceEnd.at;
-    if (this.firstContrastEnd.length < sentences) {
-      const size = Math.max(sentences, this.firstContrastEnd.length * 2);
-      this.firstContrastEnd = new Int32Array(size);
-      this.lastContrastStart = new Int32Array(size);
-      this.opensNext = new Uint8Array(size);
-      this.firstRhetorical = new Int32Array(size);
-    }
-    const { firstContrastEnd, lastContrastStart, opensNext, firstRhetorical } = this;
+    const { markerStart, markerEnd, contrasts, rhetorical, sentenceStart: starts, sentenceEnd: ends, firstContrastEnd, lastContrastStart, opensNext, firstRhetorical } = this;
+    const sentences = this.sentenceCount;
     firstContrastEnd.fill(NO_END, 0, sentences);
     lastContrastStart.fill(-1, 0, sentences);
     opensNext.fill(0, 0, sentences);
     firstRhetorical.fill(-1, 0, sentences);
     // Sentences are in text order and disjoint; so are the chosen contrast markers.
     let t = 0;
-    for (let c = 0; c < contrasts.length; c++) {
-      const m = contrasts.at[c]!;
-      const mStart = markers.start[m]!;
-      const mEnd = markers.end[m]!;
+    for (let c = 0; c < this.contrastCount; c++) {
+      const m = contrasts[c]!;
+      const mStart = markerStart[m]!;
+      const mEnd = markerEnd[m]!;
       while (t < sentences && ends[t]! <= mStart) t++;
       if (t === sentences) break;
       if (starts[t]! <= mStart && mEnd <= ends[t]!) {
@@ -497,51 +561,47 @@ class Workspace {
     }
     // Rhetorical markers do not overlap each other, and come in text order.
     t = 0;
-    for (let r = 0; r < rhetorical.length; r++) {
-      const m = rhetorical.at[r]!;
-      const mStart = markers.start[m]!;
+    for (let r = 0; r < this.rhetoricalCount; r++) {
+      const m = rhetorical[r]!;
+      const mStart = markerStart[m]!;
       while (t < sentences && ends[t]! <= mStart) t++;
       if (t === sentences) break;
-      if (starts[t]! <= mStart && markers.end[m]! <= ends[t]! && firstRhetorical[t] === -1) firstRhetorical[t] = m;
+      if (starts[t]! <= mStart && markerEnd[m]! <= ends[t]! && firstRhetorical[t] === -1) firstRhetorical[t] = m;
     }
-  }
-
-  /** The first rhetorical marker (in text order) inside sentence `s`, or -1 (see prepareSentences). */
-  private rhetoricalIn(s: number): number {
-    return this.firstRhetorical[s]!;
   }
 
   private weigh(text: string): void {
     const { modifierWindowChars, negationFactor, contrastBefore, contrastAfter, questionFactor } = this.settings;
-    const { words, markers, weighted, modifiers, sentenceStart, sentenceEnd } = this;
-    const sentences = sentenceStart.length;
+    const { wordStart, wordEnd, wordInfo, markerEnd, markerTerm, weighted, modifiers, sentenceStart, sentenceEnd, question, firstRhetorical, kindOf, multiplierOf, infoWeight } = this;
+    const sentences = this.sentenceCount;
+    const modifierCount = this.modifierCount;
     let k = 0;
     // Words come in text order: the sentence holding each is found by walking forward.
     let s = 0;
-    for (let x = 0; x < weighted.length; x++) {
-      const w = weighted.at[x]!;
-      const wStart = words.start[w]!;
-      const wEnd = words.end[w]!;
-      const info = words.item[w]!;
+    for (let x = 0; x < this.weightedCount; x++) {
+      const w = weighted[x]!;
+      const wStart = wordStart[w]!;
+      const wEnd = wordEnd[w]!;
+      const id = wordInfo[w]!;
       let negators = 0;
       let multiplier = 1;
-      for (; k < modifiers.length && markers.end[modifiers.at[k]!]! <= wStart; k++) {
-        const m = modifiers.at[k]!;
-        if (!reaches(text, markers.end[m]!, wStart, modifierWindowChars)) continue;
-        const e = markers.item[m]!;
-        if (e.kind === NEGATOR) negators++;
-        else multiplier *= e.multiplier;
+      for (; k < modifierCount && markerEnd[modifiers[k]!]! <= wStart; k++) {
+        const m = modifiers[k]!;
+        if (!reaches(text, markerEnd[m]!, wStart, modifierWindowChars)) continue;
+        const term = markerTerm[m]!;
+        if (kindOf[term] === NEGATOR) negators++;
+        else multiplier *= multiplierOf[term]!;
       }
       multiplier = Math.min(multiplier, MAX_MULTIPLIER);
       const flipped = negators % 2 === 1;
       let code = flipped ? NOTE_NEGATED : negators > 0 ? NOTE_DOUBLE_NEGATED : 0;
       if (multiplier > 1) code += NOTE_INTENSIFIED;
       else if (multiplier < 1) code += NOTE_WEAKENED;
-      let weight = info.weight! * (flipped ? -negationFactor : 1) * multiplier;
+      let weight = infoWeight[id]! * (flipped ? -negationFactor : 1) * multiplier;
 
-      while (s < sentences && sentenceEnd.at[s]! <= wStart) s++;
+      while (s < sentences && sentenceEnd[s]! <= wStart) s++;
       // -1 when the word starts in a closing run (between sentences).
-      const sentence = s < sentences && sentenceStart.at[s]! <= wStart ? s : -1;
+      const sentence = s < sentences && sentenceStart[s]! <= wStart ? s : -1;
       const side = this.contrastSide(wStart, wEnd, sentence, text);
       if (side === AFTER) {
         weight *= contrastAfter;
@@ -550,8 +610,8 @@ class Workspace {
         weight *= contrastBefore;
         code += NOTE_BEFORE_CONTRAST;
       }
-      if (sentence >= 0 && this.question.at[sentence] === 1) {
-        if (this.rhetoricalIn(sentence) >= 0) {
+      if (sentence >= 0 && question[sentence] === 1) {
+        if (firstRhetorical[sentence]! >= 0) {
           // A rhetorical question states the opposite of its praise: 「這樣也叫專業？」. Negative
           // words keep their weight (and need no note).
           if (weight > 0) {
@@ -563,25 +623,26 @@ class Workspace {
           code += NOTE_QUESTION;
         }
       }
-      this.contribute(info, code, weight);
+      this.contribute(id, code, weight);
     }
     // A rhetorical question with no sentiment word still accuses: 「難道病人的時間不是時間嗎？」.
-    if (this.rhetorical.length === 0) return;
+    if (this.rhetoricalCount === 0) return;
     for (let q = 0; q < sentences; q++) {
-      if (this.question.at[q] === 0) continue;
-      const marker = this.rhetoricalIn(q);
+      if (question[q] === 0) continue;
+      const marker = firstRhetorical[q]!;
       if (marker < 0 || this.hasWeightedWordIn(q)) continue;
-      this.contribute(markers.item[marker]!.info!, NOTE_RHETORICAL, markers.item[marker]!.info!.weight!);
+      const info = this.entries[markerTerm[marker]!]!.info!;
+      this.contribute(info.id, NOTE_RHETORICAL, info.weight!);
     }
   }
 
   private hasWeightedWordIn(s: number): boolean {
-    const { words, weighted } = this;
-    const from = this.sentenceStart.at[s]!;
-    const to = this.sentenceEnd.at[s]!;
-    for (let x = 0; x < weighted.length; x++) {
-      const w = weighted.at[x]!;
-      if (words.start[w]! >= from && words.end[w]! <= to) return true;
+    const { wordStart, wordEnd, weighted } = this;
+    const from = this.sentenceStart[s]!;
+    const to = this.sentenceEnd[s]!;
+    for (let x = 0; x < this.weightedCount; x++) {
+      const w = weighted[x]!;
+      if (wordStart[w]! >= from && wordEnd[w]! <= to) return true;
     }
     return false;
   }
@@ -595,12 +656,12 @@ class Workspace {
     if (s < 0) return 0;
     if (this.firstContrastEnd[s]! <= wStart) return AFTER;
     let before = this.lastContrastStart[s]! >= wEnd || this.opensNext[s] === 1;
-    const { markers, concessions } = this;
-    if (!before && concessions.length > 0) {
-      const from = this.sentenceStart.at[s]!;
-      for (let c = 0; c < concessions.length; c++) {
-        const m = concessions.at[c]!;
-        if (markers.start[m]! >= from && markers.end[m]! <= wStart && !hasClauseBreak(text, markers.end[m]!, wStart)) before = true;
+    if (!before && this.concessionCount > 0) {
+      const { markerStart, markerEnd, concessions } = this;
+      const from = this.sentenceStart[s]!;
+      for (let c = 0; c < this.concessionCount; c++) {
+        const m = concessions[c]!;
+        if (markerStart[m]! >= from && markerEnd[m]! <= wStart && !hasClauseBreak(text, markerEnd[m]!, wStart)) before = true;
       }
     }
     return before ? BEFORE : 0;
@@ -614,7 +675,8 @@ const NO_END = 0x7fffffff;
 
 const ROLE_NONE = 0;
 const ROLE_WORD = 1;
-const ROLE_OTHER = 2;
+const ROLE_MARKER = 2;
+const ROLE_OTHER = 3;
 
 /** Whether the sentence ending at `end` ends in 嗎 or 呢. */
 function endsInQuestionWord(text: string, end: number): boolean {
@@ -656,35 +718,20 @@ function noteFor(info: WordInfo, code: number): string | undefined {
   return note;
 }
 
-/** `order` := indices of `list` by start, then longest first (insertion sort: the lists are short and nearly sorted). */
-function sortByStart(list: SpanList<unknown>, order: IntList): void {
-  const { start, end } = list;
-  order.length = 0;
-  for (let i = 0; i < list.length; i++) {
-    order.push(i);
+/** `order[0..n)` := indices of the spans by start, then longest first (insertion sort: the lists are short and nearly sorted). */
+function sortByStart(start: Int32Array, end: Int32Array, n: number, order: Int32Array): void {
+  for (let i = 0; i < n; i++) {
     const s = start[i]!;
     const e = end[i]!;
-    let j = order.length - 1;
+    let j = i;
     while (j > 0) {
-      const prev = order.at[j - 1]!;
+      const prev = order[j - 1]!;
       const ps = start[prev]!;
       if (ps < s || (ps === s && end[prev]! >= e)) break;
-      order.at[j] = prev;
+      order[j] = prev;
       j--;
     }
-    order.at[j] = i;
-  }
-}
-
-/** Non-overlapping spans of `order`, choosing at each point the leftmost, then the longest, into `out`. */
-function leftmostLongest(list: SpanList<unknown>, order: IntList, out: IntList): void {
-  out.length = 0;
-  let covered = 0;
-  for (let o = 0; o < order.length; o++) {
-    const i = order.at[o]!;
-    if (list.start[i]! < covered) continue;
-    out.push(i);
-    covered = list.end[i]!;
+    order[j] = i;
   }
 }
 
