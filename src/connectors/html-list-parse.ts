@@ -1,5 +1,5 @@
-import * as cheerio from 'cheerio';
 import type { Cheerio } from 'cheerio';
+import { loadHtml } from '../text/bounded-html';
 import type { AnyNode } from 'domhandler';
 import { FeedParseError } from '../core/errors';
 import type { RawItem } from '../core/types';
@@ -90,7 +90,7 @@ export function parsePageDate(text: string, nowMs: number): ReturnType<typeof pa
  * page must not read as "no posts".
  */
 export function parseHtmlList(html: string, pageUrl: string, selectors: ListSelectors, nowMs: number): HtmlParsed {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   $(NOISE).remove();
   const rows = $(selectors.item);
   if (rows.length === 0) throw new FeedParseError(`項目選擇器「${selectors.item}」在頁面上找不到任何元素（版面改變或被擋？）(item selector matched nothing)`, pageUrl);
@@ -158,7 +158,7 @@ export interface HtmlDetail {
  * @throws FeedParseError when the body selector matches nothing.
  */
 export function parseHtmlDetail(html: string, url: string, selectors: DetailSelectors, nowMs: number): HtmlDetail {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   $(NOISE).remove();
   const root = $.root() as unknown as Cheerio<AnyNode>;
   const body = parseFieldSelector(selectors.body);

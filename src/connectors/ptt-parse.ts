@@ -1,4 +1,5 @@
-import * as cheerio from 'cheerio';
+import type * as cheerio from 'cheerio';
+import { loadHtml } from '../text/bounded-html';
 import type { AnyNode, Element } from 'domhandler';
 import { FeedParseError } from '../core/errors';
 import type { Engagement } from '../core/types';
@@ -89,7 +90,7 @@ export function isPttArticleUrl(url: string): boolean {
  * the 18+ question, a changed layout) — never "no posts" for a page we cannot read.
  */
 export function parsePttIndex(html: string, pageUrl: string): PttIndexPage {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   if ($('.r-list-container').length === 0) throw new FeedParseError('不是 PTT 看板列表頁（找不到 r-list-container）(not a PTT board index page)', pageUrl);
   const entries: PttIndexEntry[] = [];
   // Document order: rows until the separator; what follows it are the pinned 置底 posts.
@@ -139,7 +140,7 @@ const FOOTER = /^※\s*(發信站|文章網址|編輯|轉錄者|Origin)[:：]/;
  * @throws FeedParseError when there is no `#main-content` (not an article page).
  */
 export function parsePttArticle(html: string, url: string): PttArticle {
-  const $ = cheerio.load(html);
+  const $ = loadHtml(html);
   const main = $('#main-content').first();
   if (main.length === 0) throw new FeedParseError('不是 PTT 文章頁（找不到 #main-content）(not a PTT article page)', url);
 

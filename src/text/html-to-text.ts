@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { loadHtml } from './bounded-html';
 
 /**
  * HTML → plain text for mention bodies and titles. Pages and feed bodies carry navigation, scripts
@@ -64,15 +64,30 @@ export function looksLikeHtml(text: string): boolean {
 }
 
 function extract(html: string): string {
-  const $ = load(html);
+  // Parsed with a bounded cost (src/text/bounded-html.ts): hostile nesting cannot stall the daemon.
+  const $ = loadHtml(html);
   $(DROPPED).remove();
   const out: string[] = [];
-  walk($.root()[0] as unknown as DomNode, out, false);
+  walk($.root()[0] as unknown as DomNode, out);
   return tidy(out.join(''));
 }
 
-function walk(node: DomNode, out: string[], pre: boolean): void {
-  for (const child of node.children ?? []) {
+/** Depth-first, with an explicit stack (no recursion, whatever the depth of the tree). */
+function walk(root: DomNode, out: string[]): void {
+  type Step = { node: DomNode; pre: boolean } | { close: string };
+  const todo: Step[] = [];
+  const pushChildren = (node: DomNode, pre: boolean): void => {
+    const children = node.children ?? [];
+    for (let k = children.length - 1; k >= 0; k--) todo.push({ node: children[k]!, pre });
+  };
+  pushChildren(root, false);
+  while (todo.length > 0) {
+    const step = todo.pop()!;
+    if ('close' in step) {
+      out.push(step.close);
+      continue;
+    }
+    const { node: child, pre } = step;
     if (child.type === 'text') {
       const data = child.data ?? '';
       out.push(pre ? data : data.replace(HTML_SPACE, ' '));
@@ -86,8 +101,8 @@ function walk(node: DomNode, out: string[], pre: boolean): void {
       const block = BLOCK.has(name);
       if (block) out.push('\n');
       else if (CELL.has(name)) out.push(' ');
-      walk(child, out, pre || name === 'pre');
-      if (block) out.push('\n');
+      if (block) todo.push({ close: '\n' });
+      pushChildren(child, pre || name === 'pre');
     }
   }
 }
