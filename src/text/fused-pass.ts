@@ -151,7 +151,8 @@ export class FusedPass {
         const action = table[c * 2 + 1]!;
         FOLDED[k] = entry;
         CONVERTED[k] = action;
-        CANDIDATES[count] = k;
+        // As settleUnitWise reads them: position × 2, + 1 for a phrase of this unit alone.
+        CANDIDATES[count] = k * 2 + ((action >>> WHOLE_PHRASE_BIT) & 1);
         count += ((action >>> MAY_START_PHRASE_BIT) | (action >>> WHOLE_PHRASE_BIT)) & 1;
         CLOSERS[closerCount] = k;
         closerCount += (entry >>> CLOSES_BIT) & kept;

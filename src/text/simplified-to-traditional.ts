@@ -18,6 +18,8 @@ import { UnitBuffer } from './unit-buffer';
  */
 
 const PAIR_BITS = 1 << 21;
+const ENDS_ENTRY = 1;
+const ENDS_SEGMENT = 2;
 
 function pairHash(a: number, b: number): number {
   return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> (32 - 21);
@@ -55,7 +57,9 @@ class CodeTrie {
   // Bitmap over a hash of the first two code units of every segmentation phrase. Most positions
   // of a Traditional text whose character begins some phrase fail on the second character; the
   // bitmap answers that without walking the trie.
-  private readonly pairs = new Uint8Array(PAIR_BITS >> 3);
+  readonly pairs = new Uint8Array(PAIR_BITS >> 3);
+  /** Per node, once frozen: ENDS_ENTRY if an entry ends there, ENDS_SEGMENT if a segmentation phrase does. */
+  private ends = new Uint8Array(0);
 
   /** Whether a segmentation phrase may start with `c` followed by `next` (-1 at the end of the text). */
   maySegment(c: number, next: number): boolean {
@@ -107,6 +111,7 @@ class CodeTrie {
     }
     this.childStart[nodes] = at;
     this.segment = Uint8Array.from(this.segmentList, (b) => (b ? 1 : 0));
+    this.ends = Uint8Array.from(this.value, (v, x) => (v === undefined ? 0 : ENDS_ENTRY | (this.segment[x] === 1 ? ENDS_SEGMENT : 0)));
     this.building = undefined;
   }
 
@@ -118,8 +123,10 @@ class CodeTrie {
     let node = this.root[s[i]!]!;
     if (node < 0) return -1;
     let best = -1;
+    const ends = this.ends;
+    const wanted = segmentOnly ? ENDS_SEGMENT : ENDS_ENTRY;
     for (let j = i + 1; ; j++) {
-      if (this.value[node] !== undefined && (!segmentOnly || this.segment[node] === 1)) {
+      if ((ends[node]! & wanted) !== 0) {
         best = j;
         this.lastNode = node;
       }
@@ -285,7 +292,8 @@ export function unitWiseTable(): Int32Array {
  * for nearly every text, and one that maps offsets unit for unit. The caller has looked every
  * unit up in {@link unitWiseTable}: `converted[k]` holds the low 16 bits of its entry,
  * `candidates[0..count)` (increasing) the positions whose entry has MAY_START_PHRASE or
- * WHOLE_PHRASE, `all` the OR of all the entries (or -1 if surrogates did not pair up). Settles
+ * WHOLE_PHRASE, each as position × 2 + 1 for WHOLE_PHRASE (no second unit to check) and
+ * position × 2 otherwise, `all` the OR of all the entries (or -1 if surrogates did not pair up). Settles
  * the phrases leftmost-first as the general conversion does (a phrase is a segment of its own, so
  * its Taiwan variants are settled on its replacement alone) and returns true; returns false when
  * the text needs the general conversion: a Taiwan variant outside a phrase, a replacement of
@@ -294,15 +302,20 @@ export function unitWiseTable(): Int32Array {
  */
 export function settleUnitWise(s: Uint16Array, n: number, converted: Uint16Array, candidates: Int32Array, count: number, all: number): boolean {
   if (all < 0 || (all & VARIANT) !== 0) return false;
-  const { stage1, stage2, actions } = getTables();
+  const { stage1, stage2 } = getTables();
+  const pairs = stage1.pairs;
   let done = 0;
   for (let c = 0; c < count; c++) {
-    const i = candidates[c]!;
+    const candidate = candidates[c]!;
+    const i = candidate >>> 1;
     // Inside the phrase found before: the general conversion never looks here.
     if (i < done) continue;
-    const u = s[i]!;
-    // Most candidates fail the two-unit bitmap at once.
-    if ((actions[u]! & WHOLE_PHRASE) === 0 && (i + 1 === n || !stage1.mayStartPair(u, s[i + 1]!))) continue;
+    // Most candidates fail the two-unit bitmap at once (a whole phrase of one unit needs no second).
+    if ((candidate & 1) === 0) {
+      if (i + 1 === n) continue;
+      const h = pairHash(s[i]!, s[i + 1]!);
+      if ((pairs[h >> 3]! & (1 << (h & 7))) === 0) continue;
+    }
     const end = stage1.longest(s, i, n, true);
     if (end < 0) continue;
     let value = settledPhrases[stage1.lastNode];
@@ -336,7 +349,7 @@ export function toTraditionalUnitWise(s: Uint16Array, n: number, converted: Uint
     all |= action;
     converted[k] = action & 0xffff;
     // Appended without a branch: most units start no phrase.
-    candidates[count] = k;
+    candidates[count] = k * 2 + ((action >>> WHOLE_PHRASE_BIT) & 1);
     count += ((action >>> MAY_START_PHRASE_BIT) | (action >>> WHOLE_PHRASE_BIT)) & 1;
     // A low half must follow a high half, and only there.
     unpaired |= ((action >>> LOW_HALF_BIT) & 1) ^ highBefore;
