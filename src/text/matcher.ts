@@ -48,6 +48,8 @@ export interface RuleExplanation {
 /** Compiled rules evaluated against the occurrences of a shared term index. */
 export interface RuleSet {
   readonly ruleIds: readonly string[];
+  /** Whether some rule or topic has a query: only queries read the text passed to match (NEAR counts its words). */
+  readonly hasQueries: boolean;
   /**
    * The rules a text hits, in rule order. A rule hits when one of its `any` terms occurs (if it
    * has any), every `all` term occurs, no `exclude` term occurs and its `query` (if any) holds.
@@ -193,6 +195,7 @@ export function compileMatcher(rules: readonly RuleFile[]): Matcher {
 /** Per-text state: which terms occur where, stamped with a generation so nothing is cleared between texts. */
 class CompiledRuleSet implements RuleSet {
   readonly ruleIds: readonly string[];
+  readonly hasQueries: boolean;
   private generation = 0;
   private readonly stampAny: Int32Array;
   private readonly stampTitle: Int32Array;
@@ -210,6 +213,7 @@ class CompiledRuleSet implements RuleSet {
     private readonly touches: number[][],
   ) {
     this.ruleIds = rules.map((r) => r.id);
+    this.hasQueries = rules.some((r) => r.query !== undefined || r.topics.some((t) => t.query !== undefined));
     this.ruleStamp = new Int32Array(rules.length);
     // Ids above the largest one a rule uses belong to the sentiment lexicon only.
     const size = maxTermId(rules) + 1;

@@ -97,13 +97,16 @@ export function createScorer(options: ScorerOptions): Scorer {
 
   // The fused route, after pass.run(...) succeeded: the same steps from the pass's units.
   const pass = new FusedPass();
+  // The normalised text as a string only for what reads one (queries, the English scorer), and
+  // the set of rules in force only when rules add sentiment words (nothing else asks).
+  const withExtras = extras.length > 0;
   const runPassed = (fields: TextFields, lang: Lang): Scoring => {
     const { units, length } = pass;
     const occ = index.scanUnits(units, length);
-    const text = codesToString(units, length);
+    const text = rules.hasQueries || lang === 'en' ? codesToString(units, length) : '';
     const hits = rules.match(text, occ, fields);
-    const active = hits.length === 0 ? NO_RULES : new Set(hits.map((r) => r.ruleId));
-    const sentiment: Sentiment = lang === 'en' ? en.score(text, active) : zh.scoreWithClosers(text, occ, pass.closers, pass.closerCount, active);
+    const active = hits.length === 0 || !withExtras ? NO_RULES : new Set(hits.map((r) => r.ruleId));
+    const sentiment: Sentiment = lang === 'en' ? en.score(text, active) : zh.scoreUnits(units, length, occ, pass.closers, pass.closerCount, active);
     return { rules: hits, sentiment };
   };
 

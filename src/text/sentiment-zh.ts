@@ -101,10 +101,11 @@ export interface ZhSentiment {
   /** Score a normalised text from the occurrences of one scan of the shared index. */
   score(text: string, occ: Occurrences, activeGroups?: ReadonlySet<string>): Sentiment;
   /**
-   * The same, with the positions of the text's sentence-closing units (see closesSentence)
-   * already known: `closers[0..closerCount)`, increasing (the scorer's one pass records them).
+   * The same for a normalised text given as its units, `units[0..length)`, with the positions of
+   * its sentence-closing units (see closesSentence) already known: `closers[0..closerCount)`,
+   * increasing (the scorer's one pass has both).
    */
-  scoreWithClosers(text: string, occ: Occurrences, closers: Int32Array, closerCount: number, activeGroups?: ReadonlySet<string>): Sentiment;
+  scoreUnits(units: Uint16Array, length: number, occ: Occurrences, closers: Int32Array, closerCount: number, activeGroups?: ReadonlySet<string>): Sentiment;
 }
 
 /** Whether a unit of normalised text closes sentences (see the file comment). */
@@ -164,11 +165,12 @@ export function compileZhSentiment(lexicon: Lexicon, extras: readonly ExtraSenti
   return {
     method: ZH_SENTIMENT_METHOD,
     score(text, occ, activeGroups) {
-      work.score(text, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined, undefined, 0);
+      // The units stay valid through scoring: nothing else reads a text's units meanwhile.
+      work.score(unitsOf(text), text.length, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined, undefined, 0);
       return sentimentOf(ZH_SENTIMENT_METHOD, work.total, work.contributions(), settings.scale, settings.neutralBand);
     },
-    scoreWithClosers(text, occ, closers, closerCount, activeGroups) {
-      work.score(text, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined, closers, closerCount);
+    scoreUnits(units, length, occ, closers, closerCount, activeGroups) {
+      work.score(units, length, occ, activeGroups !== undefined && activeGroups.size > 0 ? activeGroups : undefined, closers, closerCount);
       return sentimentOf(ZH_SENTIMENT_METHOD, work.total, work.contributions(), settings.scale, settings.neutralBand);
     },
   };
@@ -318,12 +320,13 @@ class Workspace {
     }
   }
 
-  score(text: string, occ: Occurrences, activeGroups: ReadonlySet<string> | undefined, closers: Int32Array | undefined, closerCount: number): void {
+  /** Score the normalised text `units[0..n)` (see ZhSentiment): total and contributions stay here. */
+  score(units: Uint16Array, n: number, occ: Occurrences, activeGroups: ReadonlySet<string> | undefined, closers: Int32Array | undefined, closerCount: number): void {
     this.generation++;
     this.slotCount = 0;
     this.total = 0;
     // At most one sentence per closing unit, and one after the last (a unit each, when unknown).
-    this.fit(occ.length, (closers === undefined ? text.length : closerCount) + 1);
+    this.fit(occ.length, (closers === undefined ? n : closerCount) + 1);
     const { entries, roles, wordInfoOf, kindOf, wordStart, wordEnd, wordInfo, markerStart, markerEnd, markerTerm } = this;
     const { term, start, end } = occ;
     let words = 0;
@@ -378,9 +381,9 @@ class Workspace {
     this.chooseWords();
     if (this.weightedCount === 0 && !rhetoricalSeen) return;
     this.chooseMarkers();
-    this.splitSentences(text, closers, closerCount);
+    this.splitSentences(units, n, closers, closerCount);
     this.prepareSentences();
-    this.weigh(text);
+    this.weigh(units);
     // Summed as the contributions stand, in first-seen order (the order of the additions matters to the last bit).
     const { slotWeight, slotCount } = this;
     let total = 0;
@@ -490,14 +493,12 @@ class Workspace {
    * ends in 嗎/呢. From the positions of its sentence-closing units (increasing), when the
    * scorer's one pass has recorded them; otherwise they are found here first.
    */
-  private splitSentences(text: string, known: Int32Array | undefined, knownCount: number): void {
-    const n = text.length;
+  private splitSentences(units: Uint16Array, n: number, known: Int32Array | undefined, knownCount: number): void {
     let closers = known;
     let count = knownCount;
     if (closers === undefined) {
       if (this.closerScratch.length < n) this.closerScratch = new Int32Array(Math.max(n, this.closerScratch.length * 2));
       const found = this.closerScratch;
-      const units = unitsOf(text);
       count = 0;
       for (let i = 0; i < n; i++) if (SENTENCE_END[units[i]!] === 1) found[count++] = i;
       closers = found;
@@ -511,14 +512,14 @@ class Workspace {
       let j = i;
       let asks = 0;
       while (r < count && closers[r] === j) {
-        if (text.charCodeAt(j) === 0x3f) asks = 1; // ?
+        if (units[j] === 0x3f) asks = 1; // ?
         j++;
         r++;
       }
       if (i > start) {
         starts[sentences] = start;
         ends[sentences] = i;
-        asking[sentences] = asks === 1 || endsInQuestionWord(text, i) ? 1 : 0;
+        asking[sentences] = asks === 1 || endsInQuestionWord(units, i) ? 1 : 0;
         sentences++;
       }
       start = j;
@@ -526,7 +527,7 @@ class Workspace {
     if (n > start) {
       starts[sentences] = start;
       ends[sentences] = n;
-      asking[sentences] = endsInQuestionWord(text, n) ? 1 : 0;
+      asking[sentences] = endsInQuestionWord(units, n) ? 1 : 0;
       sentences++;
     }
     this.sentenceCount = sentences;
@@ -570,7 +571,7 @@ class Workspace {
     }
   }
 
-  private weigh(text: string): void {
+  private weigh(units: Uint16Array): void {
     const { modifierWindowChars, negationFactor, contrastBefore, contrastAfter, questionFactor } = this.settings;
     const { wordStart, wordEnd, wordInfo, markerEnd, markerTerm, weighted, modifiers, sentenceStart, sentenceEnd, question, firstRhetorical, kindOf, multiplierOf, infoWeight } = this;
     const sentences = this.sentenceCount;
@@ -587,7 +588,7 @@ class Workspace {
       let multiplier = 1;
       for (; k < modifierCount && markerEnd[modifiers[k]!]! <= wStart; k++) {
         const m = modifiers[k]!;
-        if (!reaches(text, markerEnd[m]!, wStart, modifierWindowChars)) continue;
+        if (!reaches(units, markerEnd[m]!, wStart, modifierWindowChars)) continue;
         const term = markerTerm[m]!;
         if (kindOf[term] === NEGATOR) negators++;
         else multiplier *= multiplierOf[term]!;
@@ -602,7 +603,7 @@ class Workspace {
       while (s < sentences && sentenceEnd[s]! <= wStart) s++;
       // -1 when the word starts in a closing run (between sentences).
       const sentence = s < sentences && sentenceStart[s]! <= wStart ? s : -1;
-      const side = this.contrastSide(wStart, wEnd, sentence, text);
+      const side = this.contrastSide(wStart, wEnd, sentence, units);
       if (side === AFTER) {
         weight *= contrastAfter;
         code += NOTE_AFTER_CONTRAST;
@@ -652,7 +653,7 @@ class Workspace {
    * the previous sentence when the marker opens the next one) or in a concession clause (雖然…，).
    * After wins when both apply: 「雖然便宜，但是很痛」 weighs 痛 up.
    */
-  private contrastSide(wStart: number, wEnd: number, s: number, text: string): number {
+  private contrastSide(wStart: number, wEnd: number, s: number, units: Uint16Array): number {
     if (s < 0) return 0;
     if (this.firstContrastEnd[s]! <= wStart) return AFTER;
     let before = this.lastContrastStart[s]! >= wEnd || this.opensNext[s] === 1;
@@ -661,7 +662,7 @@ class Workspace {
       const from = this.sentenceStart[s]!;
       for (let c = 0; c < this.concessionCount; c++) {
         const m = concessions[c]!;
-        if (markerStart[m]! >= from && markerEnd[m]! <= wStart && !hasClauseBreak(text, markerEnd[m]!, wStart)) before = true;
+        if (markerStart[m]! >= from && markerEnd[m]! <= wStart && !hasClauseBreak(units, markerEnd[m]!, wStart)) before = true;
       }
     }
     return before ? BEFORE : 0;
@@ -679,8 +680,8 @@ const ROLE_MARKER = 2;
 const ROLE_OTHER = 3;
 
 /** Whether the sentence ending at `end` ends in 嗎 or 呢. */
-function endsInQuestionWord(text: string, end: number): boolean {
-  const last = text.charCodeAt(end - 1);
+function endsInQuestionWord(units: Uint16Array, end: number): boolean {
+  const last = units[end - 1]!;
   return last === 0x55ce || last === 0x5462;
 }
 
@@ -735,17 +736,17 @@ function sortByStart(start: Int32Array, end: Int32Array, n: number, order: Int32
   }
 }
 
-function hasClauseBreak(text: string, from: number, to: number): boolean {
+function hasClauseBreak(units: Uint16Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
+    const c = units[i]!;
     if (c === 0x2c || c === 0xff0c) return true; // , ，
   }
   return false;
 }
 
 /** Whether a modifier ending at `from` reaches a word starting at `to`: close enough, no punctuation between. */
-function reaches(text: string, from: number, to: number, windowChars: number): boolean {
+function reaches(units: Uint16Array, from: number, to: number, windowChars: number): boolean {
   if (to - from > windowChars) return false;
-  for (let i = from; i < to; i++) if (BOUNDARY[text.charCodeAt(i)] === 1) return false;
+  for (let i = from; i < to; i++) if (BOUNDARY[units[i]!] === 1) return false;
   return true;
 }
