@@ -4,6 +4,10 @@ import type { RawItem } from '../core/types';
 import { parseFeedDate } from './feed-date';
 import { unwrapGoogleRedirect } from './google';
 import { stripTags } from '../text/html-to-text';
+import { describeRepairs, prepareFeedXml } from './xml-repair';
+
+/** Warnings kept per document; a feed of 100,000 broken items says so in one more line, not 100,000. */
+export const MAX_FEED_WARNINGS = 50;
 
 /** What rss-parser hands us per item, plus the fields we ask it for (all optional, any shape). */
 interface ParserItem {
@@ -86,24 +90,36 @@ function guidAsLink(guid: string | undefined): string | undefined {
  * `html` is content:encoded, else content/description, else summary; `author` comes from
  * dc:creator / author; `site` from an RSS `<source>`; dates before 1995, more than a day after
  * `nowMs` or unreadable are dropped. Items without a usable link, and repeats of an earlier guid or
- * link in the same document, are skipped. Every skip or drop adds a warning.
+ * link in the same document, are skipped. Every skip or drop adds a warning (at most
+ * {@link MAX_FEED_WARNINGS}, then one line counting the rest).
+ *
+ * Before parsing, the document is checked and repaired (./xml-repair): entity declarations are
+ * refused (no entity is ever expanded, no external entity or DTD ever read); bare `&`, HTML entities
+ * and forbidden characters are repaired, each kind reported in one warning.
  * @param feedUrl the absolute URL the document was fetched from (after redirects).
  * @param nowMs epoch ms, the reference for "in the future".
- * @throws FeedParseError (E_FEED_PARSE) when the document is not well-formed XML or not a feed.
+ * @throws FeedParseError (E_FEED_PARSE) when the document is not well-formed XML, not a feed, or
+ *   declares entities.
  */
 export async function parseFeed(xml: string, feedUrl: string, nowMs: number): Promise<ParsedFeed> {
   let feed: Parser.Output<ParserItem>;
+  const prepared = prepareFeedXml(xml);
+  if (!prepared.ok) {
+    throw new FeedParseError('文件宣告了 XML 實體（<!ENTITY>），為安全起見不讀取：實體可用來展開出極大內容或讀取本機檔案 (entity declarations refused: expansion bombs and XXE)', feedUrl, {
+      context: { reason: prepared.reason },
+    });
+  }
   try {
     new URL(feedUrl);
-    // A BOM or blank lines before the XML declaration make the XML parser refuse the document.
-    feed = await newParser().parseString(xml.replace(/^\uFEFF/, '').trimStart());
+    // Whitespace before the XML declaration is gone (prepareFeedXml), so the parser accepts it.
+    feed = await newParser().parseString(prepared.xml);
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw new FeedParseError(`無法解析 RSS/Atom 內容：${detail} (feed parse error)`, feedUrl, { cause });
   }
 
   const items: RawItem[] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = describeRepairs(prepared.repairs);
   const seen = new Set<string>();
 
   feed.items.forEach((entry, index) => {
@@ -141,5 +157,10 @@ export async function parseFeed(xml: string, feedUrl: string, nowMs: number): Pr
     items.push(item);
   });
 
+  if (warnings.length > MAX_FEED_WARNINGS) {
+    const rest = warnings.length - MAX_FEED_WARNINGS;
+    warnings.length = MAX_FEED_WARNINGS;
+    warnings.push(`另有 ${rest} 則警告未列出 (${rest} more warnings not listed)`);
+  }
   return { items, warnings };
 }
