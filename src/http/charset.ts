@@ -1,10 +1,16 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Charset detection and decoding for fetched bodies. Taiwanese sites still serve Big5 (often
  * declared only inside the document), so the header alone is not enough.
  */
 
-/** Where the charset came from, in the order they are tried. */
-export type CharsetSource = 'bom' | 'header' | 'xml-declaration' | 'html-meta' | 'default';
+/**
+ * Where the charset came from, in the order they are tried. `header-overridden`: the header said
+ * UTF-8, the bytes are not UTF-8, and the document declares its own charset (a Big5 site behind a
+ * server that labels everything UTF-8), so the declaration was used.
+ */
+export type CharsetSource = 'bom' | 'header' | 'header-overridden' | 'xml-declaration' | 'html-meta' | 'default';
 
 export interface DetectedCharset {
   /** Canonical WHATWG encoding name, e.g. `utf-8`, `big5`, `utf-16le`. */
@@ -67,21 +73,27 @@ function fromDeclaration(label: string | undefined): string | undefined {
 /**
  * Decide the charset of a body: byte-order mark, then the Content-Type `charset=`, then the XML
  * declaration's `encoding=`, then an HTML `<meta charset>` / `http-equiv` tag, else UTF-8.
- * Unknown labels are skipped, not trusted.
+ * Unknown labels are skipped, not trusted. One exception to the order: a header that says UTF-8
+ * for bytes that are not UTF-8 loses to a declaration of another charset in the document.
  */
 export function detectCharset(bytes: Uint8Array, contentType: string | undefined): DetectedCharset {
   const bom = bomCharset(bytes);
   if (bom) return { charset: bom, source: 'bom' };
 
-  const headerLabel = contentType ? HEADER_CHARSET.exec(contentType)?.[2] : undefined;
-  const header = headerLabel === undefined ? undefined : normaliseCharsetLabel(headerLabel);
-  if (header) return { charset: header, source: 'header' };
-
   // latin1 maps bytes 1:1, so ASCII markup reads the same whatever the real encoding is.
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, SNIFF_BYTES)).toString('latin1');
   const xml = fromDeclaration(XML_DECLARATION.exec(head)?.[1]);
-  if (xml) return { charset: xml, source: 'xml-declaration' };
   const meta = fromDeclaration(HTML_META.exec(head)?.[1]);
+
+  const headerLabel = contentType ? HEADER_CHARSET.exec(contentType)?.[2] : undefined;
+  const header = headerLabel === undefined ? undefined : normaliseCharsetLabel(headerLabel);
+  if (header) {
+    const declared = xml ?? meta;
+    if (header === 'utf-8' && declared && declared !== 'utf-8' && !isUtf8(bytes)) return { charset: declared, source: 'header-overridden' };
+    return { charset: header, source: 'header' };
+  }
+
+  if (xml) return { charset: xml, source: 'xml-declaration' };
   if (meta) return { charset: meta, source: 'html-meta' };
 
   return { charset: 'utf-8', source: 'default' };
