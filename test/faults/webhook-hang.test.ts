@@ -10,7 +10,7 @@ import { spawnCli, until } from '../helpers/spawn-cli';
 import { readState } from './state-probe';
 
 const SECRET = 'whsec_' + Buffer.from('webhook-hang-secret-0123456789').toString('base64');
-const TIMEOUT_MS = 2_000;
+const TIMEOUT_MS = 3_000;
 
 describe('a webhook that accepts the connection and never answers', () => {
   const host = new FeedHost();
