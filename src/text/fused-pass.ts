@@ -54,12 +54,6 @@ export class FusedPass {
   lang: Lang | undefined;
 
   private readonly counts: LanguageCounts = { latinLetters: 0, accented: 0, han: 0, kanaHangul: 0, otherLetters: 0, latinWords: 0 };
-  // What fold leaves for run: the flags of the units read (HAN, LINKISH), the OR of their
-  // conversion entries (negative or with VARIANT: the text needs the general conversion, if it has
-  // Han at all), how many phrase candidates it noted.
-  private seen = 0;
-  private convertedAll = 0;
-  private candidateCount = 0;
 
   constructor() {
     warmUp(this);
@@ -90,43 +84,96 @@ export class FusedPass {
     return true;
   }
 
+  // The loop's state between stretches (see fold): units written, phrase candidates and sentence
+  // closers noted, the flags of the units read (HAN, LINKISH), the OR of their conversion entries
+  // (negative or with VARIANT: the text needs the general conversion, if it has Han at all),
+  // whether the last unit kept is a space (or none is kept yet: leading spaces are dropped), the
+  // language tally (packed, see language.ts; flushed every LANG_CHUNK units), the entry of the
+  // unit where the next stretch starts, and the text's length.
+  private k = 0;
+  private candidateCount = 0;
+  private seen = 0;
+  private convertedAll = 0;
+  private afterSpace = 1;
+  private sums = 0;
+  private budget = LANG_CHUNK;
+  private latinWords = 0;
+  private inLatinWord = 0;
+  private entry = 0;
+  private n = 0;
+  private detect = 0;
+
   /**
-   * The loop: fold, convert unit-wise, count (when `detect` is 1), record (see the class comment)
-   * SOURCE[0..n) into the module's arrays and this pass's fields; false when the text needs the
-   * modular path. Every unit of the source is classified.
+   * Fold SOURCE[0..n) (see stretch), counting for a titled text where the title ends and the
+   * body starts as normalizeTitled counts them (see foldPlain in normalize.ts): at the first unit
+   * read at or past the mark, and at the first unit read at or past mark + 2 after that one. The
+   * text is folded in stretches between those units, so that the loop itself has no such test.
+   * False when the text needs the modular path.
    */
   private fold(n: number, mark: number, detect: number): boolean {
-    const table = PASS_TABLE;
-    const src = SOURCE;
-    let k = 0;
-    let count = 0;
-    let closerCount = 0;
-    let seen = 0;
-    let convertedAll = 0;
-    // 1 when the last unit kept is a space, or none is kept yet (leading spaces are dropped).
-    let afterSpace = 1;
-    // Language classes, packed (see language.ts), flushed every LANG_CHUNK units.
+    this.k = this.candidateCount = this.closerCount = this.seen = this.convertedAll = 0;
+    this.afterSpace = 1;
+    this.sums = this.latinWords = this.inLatinWord = 0;
+    this.budget = LANG_CHUNK;
     const counts = this.counts;
     counts.latinLetters = counts.accented = counts.han = counts.kanaHangul = counts.otherLetters = 0;
-    let sums = 0;
-    let budget = LANG_CHUNK;
-    let latinWords = 0;
-    let inLatinWord = 0;
-    // Units are counted as normalizeTitled counts them (see foldPlain in normalize.ts); n: never.
-    let nextMark = mark < 0 ? n : mark;
+    this.entry = n > 0 ? PASS_TABLE[SOURCE[0]! * 2]! : 0;
+    this.n = n;
+    this.detect = detect;
     let marked = -1;
     let markedAfter = -1;
-    let entry = n > 0 ? table[src[0]! * 2]! : 0;
-    for (let i = 0; i < n; i++) {
-      if (i >= nextMark) {
-        if (nextMark === mark) {
-          marked = k;
-          nextMark = mark + 2;
-        } else {
-          markedAfter = k;
-          nextMark = n;
-        }
+    let i = this.stretch(0, mark < 0 ? n : Math.min(mark, n));
+    if (i >= 0 && i < n) {
+      marked = this.k;
+      // The unit read there comes first, whatever mark + 2 is.
+      i = this.stretch(i, Math.min(Math.max(mark + 2, i + 1), n));
+      if (i >= 0 && i < n) {
+        markedAfter = this.k;
+        i = this.stretch(i, n);
       }
+    }
+    if (i < 0) return false;
+    let k = this.k;
+    if (marked < 0) marked = k;
+    if (markedAfter < 0) markedAfter = k;
+    // A trailing space, and the sentence end recorded for it.
+    if (this.afterSpace === 1 && k > 0) {
+      k--;
+      if (this.closerCount > 0 && CLOSERS[this.closerCount - 1] === k) this.closerCount--;
+    }
+    addPackedCounts(counts, this.sums);
+    counts.latinWords = this.latinWords;
+    this.titleEnd = mark < 0 ? -1 : Math.min(marked, k);
+    this.bodyStart = mark < 0 ? -1 : Math.min(markedAfter, k);
+    this.length = k;
+    return true;
+  }
+
+  /**
+   * The loop: fold, convert unit-wise, count (when detecting), record (see the class comment)
+   * SOURCE[from..to) into the module's arrays, carrying the state in this pass's fields. Returns
+   * where it stopped (`to`, or one past it after a surrogate pair), or -1 when the text needs the
+   * modular path. Every unit of the source is classified.
+   */
+  private stretch(from: number, to: number): number {
+    const table = PASS_TABLE;
+    const src = SOURCE;
+    const n = this.n;
+    const detect = this.detect;
+    let k = this.k;
+    let count = this.candidateCount;
+    let closerCount = this.closerCount;
+    let seen = this.seen;
+    let convertedAll = this.convertedAll;
+    let afterSpace = this.afterSpace;
+    let sums = this.sums;
+    let budget = this.budget;
+    let latinWords = this.latinWords;
+    let inLatinWord = this.inLatinWord;
+    let entry = this.entry;
+    const counts = this.counts;
+    let i = from;
+    for (; i < to; i++) {
       const c = src[i]!;
       // The next unit's entry: a combining mark there sends this one to the cluster path.
       const next = i + 1 < n ? table[src[i + 1]! * 2]! : 0;
@@ -191,25 +238,20 @@ export class FusedPass {
           continue;
         }
       }
-      return false;
+      return -1;
     }
-    if (marked < 0 && mark >= 0) marked = k;
-    if (markedAfter < 0 && mark >= 0) markedAfter = k;
-    // A trailing space, and the sentence end recorded for it.
-    if (afterSpace === 1 && k > 0) {
-      k--;
-      if (closerCount > 0 && CLOSERS[closerCount - 1] === k) closerCount--;
-    }
-    addPackedCounts(counts, sums);
-    counts.latinWords = latinWords;
-    this.titleEnd = Math.min(marked, k);
-    this.bodyStart = Math.min(markedAfter, k);
-    this.length = k;
-    this.closerCount = closerCount;
+    this.k = k;
     this.candidateCount = count;
+    this.closerCount = closerCount;
     this.seen = seen;
     this.convertedAll = convertedAll;
-    return true;
+    this.afterSpace = afterSpace;
+    this.sums = sums;
+    this.budget = budget;
+    this.latinWords = latinWords;
+    this.inLatinWord = inLatinWord;
+    this.entry = entry;
+    return i;
   }
 }
 
