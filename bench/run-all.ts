@@ -78,7 +78,7 @@ export function skeleton(previous: string, header: string): string {
 /** Replace the run header (between its markers). */
 function withHeader(text: string, header: string): string {
   const re = /<!-- bench-run:start -->[\s\S]*?<!-- bench-run:end -->/;
-  return re.test(text) ? text.replace(re, header) : text.replace(/^# Benchmarks\n/, `# Benchmarks\n\n${header}\n`);
+  return re.test(text) ? text.replace(re, () => header) : text.replace(/^# Benchmarks\n/, () => `# Benchmarks\n\n${header}\n`);
 }
 
 /** Mark a section that this run could not re-measure (it keeps the figures of an earlier run). */
@@ -88,7 +88,7 @@ function markStale(text: string, key: string, why: string): string {
   const note = `> **Not re-measured by the last \`npm run bench\`** (${why}); the figures below are from an earlier run.\n\n`;
   const start = `<!-- ${key}:start -->\n`;
   const marked = section.startsWith(start) && !section.includes('Not re-measured by the last') ? section.replace(start, `${start}${note}`) : section;
-  return text.replace(section, marked);
+  return text.replace(section, () => marked);
 }
 
 function hasTaskset(): boolean {
@@ -142,10 +142,14 @@ async function main(): Promise<void> {
       const [command, argv] = b.pinned && pin ? ['taskset', ['-c', '0', TSX, ...args]] : [TSX, args];
       const shown = `${b.pinned && pin ? 'taskset -c 0 ' : ''}npx tsx ${args.join(' ')}`;
       process.stderr.write(`\n=== ${b.key}: ${shown}\n`);
-      const before = sectionOf(readFileSync(out, 'utf8'), b.key);
+      // The section is replaced by a placeholder first: a script that does not write its own leaves it, and the earlier one comes back.
+      const earlier = sectionOf(readFileSync(out, 'utf8'), b.key)!;
+      const placeholder = `<!-- ${b.key}:start -->\n(being measured)\n<!-- ${b.key}:end -->`;
+      writeFileSync(out, readFileSync(out, 'utf8').replace(earlier, () => placeholder));
       const t0 = Date.now();
       const code = await run(command, argv as string[]);
-      const measured = sectionOf(readFileSync(out, 'utf8'), b.key) !== before;
+      const measured = sectionOf(readFileSync(out, 'utf8'), b.key) !== placeholder;
+      if (!measured) writeFileSync(out, readFileSync(out, 'utf8').replace(placeholder, () => earlier));
       results.push({ b, code, measured, seconds: (Date.now() - t0) / 1000, command: shown });
       if (!measured) process.stderr.write(`=== ${b.key} failed (exit ${code}, section not rewritten)\n`);
       else if (code !== 0) process.stderr.write(`=== ${b.key} measured; its target was not met (exit ${code})\n`);
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
       const outcome = !r.measured ? `**failed** (exit ${r.code}); earlier figures kept` : r.code === 0 ? 'measured' : 'measured; **its target was not met** (see its section)';
       return `| ${r.b.title} | \`${r.command}\` | ${outcome} (${Math.round(r.seconds)} s) |`;
     }),
-    ...notRun.map((b) => `| ${b.title} | \`npx tsx ${b.args.join(' ')}\` | not selected (\`--only\`); earlier figures kept |`),
+    ...notRun.map((b) => `| ${b.title} | \`${b.pinned ? 'taskset -c 0 ' : ''}npx tsx ${b.args.map((a) => (a === '{ES_URL}' ? 'URL' : a)).join(' ')}\` | not selected (\`--only\`); earlier figures kept |`),
     '<!-- bench-run:end -->',
   ].join('\n');
   writeFileSync(out, withHeader(text, header));
