@@ -26,6 +26,7 @@ const YAML_CODE_ZH: Record<string, string> = {
   UNEXPECTED_TOKEN: '出現非預期的符號',
   ALIAS_PROPS: '別名（alias）不可帶屬性',
   BAD_ALIAS: '別名（alias）不正確',
+  RESOURCE_EXHAUSTION: '巢狀層次過深或內容過大，無法讀取',
 };
 
 /** Above this many alias expansions a file is refused ("billion laughs"). */

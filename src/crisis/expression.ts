@@ -79,8 +79,12 @@ export function compileCondition(text: string, scope: ConditionScope): CompiledC
   return { text, variables: parser.variables, evaluate: root };
 }
 
+/** Nesting (parentheses and `not`) a condition may have; deeper is refused before it can exhaust the stack. */
+export const MAX_CONDITION_NESTING = 64;
+
 class Parser {
   private pos = 0;
+  private nesting = 0;
   readonly variables: string[] = [];
   private readonly topics: Set<string>;
 
@@ -126,11 +130,20 @@ class Parser {
     return left;
   }
 
+  /** Count one level of nesting at `offset`. @throws ExpressionError beyond {@link MAX_CONDITION_NESTING} */
+  private nest(offset: number): void {
+    if (++this.nesting > MAX_CONDITION_NESTING) {
+      throw new ExpressionError(`條件的括號與 not 巢狀超過 ${MAX_CONDITION_NESTING} 層，請簡化 (condition nested too deeply)`, offset);
+    }
+  }
+
   private parseNot(): Typed {
     if (this.isWord('not')) {
       const start = this.peek().start;
       this.pos++;
+      this.nest(start);
       const operand = this.parseNot();
+      this.nesting--;
       const a = this.asCondition(operand).test;
       return { type: 'condition', start, end: operand.end, test: (s) => !a(s) };
     }
@@ -194,7 +207,9 @@ class Parser {
         return this.wordOperand(t.word, t.start, t.end);
       case '(': {
         this.pos++;
+        this.nest(t.start);
         const inner = this.parseOr();
+        this.nesting--;
         const close = this.peek();
         if (close.kind !== ')') {
           throw new ExpressionError(`缺少右括號「)」，用來結束位置 ${t.start} 的「(」 (missing ')')`, close.start, { context: { openOffset: t.start } });

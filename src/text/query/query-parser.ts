@@ -77,9 +77,20 @@ export function parseQuery(source: string): CompiledQuery {
   return { source, root, terms: collectTerms(root, []) };
 }
 
+/** Nesting (parentheses, NOT, -, field prefixes) a query may have; deeper is refused before it can exhaust the stack. */
+export const MAX_QUERY_NESTING = 64;
+
 class Parser {
   private pos = 0;
   private scope: Scope = 'any';
+  private nesting = 0;
+
+  /** Count one level of nesting at `offset`. @throws ExpressionError beyond {@link MAX_QUERY_NESTING} */
+  private nest(offset: number): void {
+    if (++this.nesting > MAX_QUERY_NESTING) {
+      throw new ExpressionError(`查詢的括號、NOT 與欄位巢狀超過 ${MAX_QUERY_NESTING} 層，請簡化 (query nested too deeply)`, offset);
+    }
+  }
 
   constructor(private readonly tokens: QueryToken[]) {}
 
@@ -123,7 +134,9 @@ class Parser {
     if (t.kind === 'not' || t.kind === 'minus') {
       this.take();
       if (t.kind === 'not') this.expectOperand(t, 'NOT');
+      this.nest(t.start);
       const child = this.parseUnary();
+      this.nesting--;
       return { kind: 'not', child, start: t.start, end: child.end };
     }
     return this.parseNear();
@@ -158,13 +171,17 @@ class Parser {
         if (!startsPrimary(next)) throw new ExpressionError(`「${t.field}:」後面要接詞、片語或括號，例如「title:醫療糾紛」 (a field needs a term after it)`, t.start);
         const outer = this.scope;
         this.scope = t.field;
+        this.nest(t.start);
         const inner = this.parsePrimary();
+        this.nesting--;
         this.scope = outer;
         return { ...inner, start: t.start } as QueryNode;
       }
       case '(': {
         if (this.peek().kind === ')') throw new ExpressionError('括號裡沒有內容 (empty parentheses)', t.start);
+        this.nest(t.start);
         const inner = this.parseOr();
+        this.nesting--;
         const close = this.peek();
         if (close.kind !== ')') throw new ExpressionError('這個左括號「(」沒有對應的右括號「)」 (missing closing parenthesis)', t.start);
         this.take();
