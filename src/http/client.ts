@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger';
 import { guardedConnector } from './address-guard';
 import { checkConnection, ForbiddenAddress, ipBytes, parseAllowList } from './address-policy';
 import { decodeBody } from './charset';
-import { readBody } from './decompress';
+import { discardBody, readBody } from './decompress';
 import { createHostGate, type HostGate, type ReleaseHost, type Sleep } from './host-gate';
 import { blockedError, forbiddenAddressError, networkError, redirectError, robotsError, shownUrl, statusError, timeoutError, tooLargeError } from './http-errors';
 import { createRobotsPolicy, productToken, type RobotsPolicy } from './robots';
@@ -303,7 +303,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           : await readBody(body, { contentEncoding: headers['content-encoding'], maxBodyBytes: req.maxBodyBytes, url: shown });
       return { kind: 'done', result: { kind: 'body', status, headers, bytes } };
     } catch (err) {
-      body?.destroy();
+      if (body) discardBody(body);
       if (timer.signal.aborted) throw timer.signal.reason as HttpError;
       // The caller cancelled: hand back its own reason untouched.
       if (req.signal?.aborted) throw req.signal.reason;
@@ -361,7 +361,7 @@ function validatorsOf(headers: Record<string, string>): Validators | undefined {
 async function snippet(body: Dispatcher.ResponseData['body'], headers: Record<string, string>): Promise<string | undefined> {
   // A compressed error page is not worth decompressing for a hint.
   if (headers['content-encoding'] && headers['content-encoding'] !== 'identity') {
-    body.destroy();
+    discardBody(body);
     return undefined;
   }
   const chunks: Buffer[] = [];
@@ -371,7 +371,7 @@ async function snippet(body: Dispatcher.ResponseData['body'], headers: Record<st
     size += chunk.length;
     if (size >= ERROR_SNIPPET_BYTES) break;
   }
-  body.destroy();
+  discardBody(body);
   const text = Buffer.concat(chunks).subarray(0, ERROR_SNIPPET_BYTES).toString('utf8').trim();
   return text === '' ? undefined : text;
 }

@@ -13,6 +13,16 @@ export interface ReadBodyOptions {
   url: string;
 }
 
+/**
+ * Drop a response body we will not read (any more). An undici body destroyed before it was read
+ * emits an 'error' (RequestAbortedError) a tick later; with no listener that error would take the
+ * whole process down, so a listener is attached first.
+ */
+export function discardBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Content codings we can decode; anything else is refused rather than handed on as garbage. */
 export const SUPPORTED_ENCODINGS = ['gzip', 'x-gzip', 'deflate', 'br', 'identity'] as const;
 
@@ -81,7 +91,7 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
   try {
     codings = parseContentEncoding(options.contentEncoding, url);
   } catch (err) {
-    body.destroy();
+    discardBody(body);
     throw err;
   }
 
@@ -119,7 +129,7 @@ export async function readBody(body: Readable, options: ReadBodyOptions): Promis
   try {
     await pipeline(streams);
   } catch (err) {
-    body.destroy();
+    discardBody(body);
     if (err instanceof HttpError) throw err;
     if (decoderErrors.has(err)) throw networkError(url, err, '回應內容無法解壓縮');
     throw err;
