@@ -8,7 +8,7 @@ import * as toTraditional from './simplified-to-traditional';
 // The imported names the pass uses, read once into module constants: under tsx (esbuild's
 // CommonJS output) every use of an imported name is a getter call, which the hot loop should not
 // pay per unit.
-const { addPackedCounts, continuesWord, decideLang, hasLinkMarkers, LANG_CHUNK, LANG_FIELD_BITS, LANG_NOT_COUNTED, LANG_SAMPLE_CHARS, languageClassOf } = language;
+const { addPackedCounts, continuesWord, decideLang, hasLinkMarkers, LANG_ACCENTED_LETTER, LANG_CHUNK, LANG_FIELD_BITS, LANG_LATIN_LETTER, LANG_NOT_COUNTED, LANG_OTHER_LETTER, LANG_SAMPLE_CHARS, languageClassOf } = language;
 const { MAY_START_PHRASE_BIT, WHOLE_PHRASE_BIT, settleUnitWise, unitWiseTable } = toTraditional;
 
 /**
@@ -19,7 +19,8 @@ const { MAY_START_PHRASE_BIT, WHOLE_PHRASE_BIT, settleUnitWise, unitWiseTable } 
  * - folds (NFKC, lower case, invisibles dropped, whitespace collapsed) and converts Simplified →
  *   Traditional unit by unit, writing both the folded units (phrase lookups read them) and the
  *   converted ones, and noting where a conversion phrase may start;
- * - counts the language classes detectLang counts, and Latin words;
+ * - counts the language classes detectLang counts, and Latin words (when asked: ingestion
+ *   detects the language when it builds the mention, and scores with it);
  * - records where the units that close sentences (for the Chinese sentiment) land;
  * - for a titled mention, counts where the title ends and the body starts.
  *
@@ -38,7 +39,10 @@ const { MAY_START_PHRASE_BIT, WHOLE_PHRASE_BIT, settleUnitWise, unitWiseTable } 
  *
  * The loop's arrays are module constants of a fixed size, not per-instance buffers: TurboFan then
  * knows their addresses and lengths, where for an array read from a field it re-checks the map
- * and reloads base and length at every access (measured: a third of the loop's time).
+ * and reloads base and length at every access (measured: the pass took a fifth longer). What was
+ * tried here and measured no faster: the automaton stepped inside this loop (its state chain then
+ * bounds the loop, and phrases settled later would need a rescan), the language counted in a loop
+ * of its own, a look-ahead table of entries filled by the classification pre-pass.
  */
 export class FusedPass {
   /** The normalised text's units, [0, length): what normalizeForMatch returns, as units. Valid until the next run of any pass. */
@@ -294,7 +298,7 @@ const PASS_TABLE = new Int32Array(0x20000);
 const PAIR_CLEAN = new Int32Array(1024 * 32);
 
 /** What the class adds to a packed language tally. */
-const LANG_INCREMENT = Int32Array.from({ length: 8 }, (_, cls) => (cls === LANG_NOT_COUNTED || cls > 5 ? 0 : 1 << (LANG_FIELD_BITS * (cls - 1))));
+const LANG_INCREMENT = Int32Array.from({ length: 8 }, (_, cls) => (cls === LANG_NOT_COUNTED || cls > LANG_OTHER_LETTER ? 0 : 1 << (LANG_FIELD_BITS * (cls - 1))));
 
 /** Classify the units of SOURCE[0..n) not met before. */
 function classifyNew(n: number): void {
@@ -305,7 +309,10 @@ function classifyNew(n: number): void {
 function classify(c: number): void {
   const folding = unitFolding(c);
   const cls = languageClassOf(c);
-  let entry = CLASSIFIED | (cls << LANG_SHIFT) | (cls === 1 || cls === 2 ? 1 << LETTER_BIT : 0) | (c === 0x40 || c === 0x2f || c === 0x2e ? LINKISH : 0);
+  const letter = cls === LANG_LATIN_LETTER || cls === LANG_ACCENTED_LETTER;
+  // '@', and the '/' of '://' and the '.' of 'www.' (hasLinkMarkers' markers).
+  const linkish = c === 0x40 || c === 0x2f || c === 0x2e;
+  let entry = CLASSIFIED | (cls << LANG_SHIFT) | (letter ? 1 << LETTER_BIT : 0) | (linkish ? LINKISH : 0);
   if (folding.mark) entry |= MARK;
   if (folding.han) entry |= HAN;
   let converts = c;
