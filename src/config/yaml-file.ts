@@ -33,6 +33,70 @@ const YAML_CODE_ZH: Record<string, string> = {
 const MAX_ALIAS_COUNT = 100;
 
 /**
+ * Nesting a user-editable file may have: flow collections (`[` `{`) open at once, and the
+ * indentation of a line, in columns. The YAML parser recurses once per level; thousands of levels
+ * exhaust the stack, and in a fresh process V8 can then abort outright (out of memory while
+ * compiling a regular expression deep in the recursion) instead of throwing. Real files nest a few
+ * levels and indent a few dozen columns.
+ */
+export const MAX_YAML_FLOW_DEPTH = 64;
+export const MAX_YAML_INDENT = 256;
+
+/**
+ * Where a YAML text nests deeper than the limits, if it does. One linear pass: quoted strings and
+ * comments are skipped; block scalars (`|`, `>`) are not told apart, so their lines count as indented.
+ */
+export function yamlNestingProblem(text: string): { line: number; column: number; message: string } | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+      atLineStart = true;
+      continue;
+    }
+    if (atLineStart) {
+      if (c === ' ') continue;
+      atLineStart = false;
+      if (i - lineStart > MAX_YAML_INDENT) return { line, column: i - lineStart + 1, message: `縮排超過 ${MAX_YAML_INDENT} 欄，巢狀過深 (indentation too deep)` };
+    }
+    if (c === '#' && (i === lineStart || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      i = (end < 0 ? text.length : end) - 1;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      // A quote opens a string only where a scalar can start (after space, a flow indicator, or `:`).
+      const prev = i === lineStart ? ' ' : text[i - 1]!;
+      if (/[\s[{,:-]/.test(prev)) {
+        let j = i + 1;
+        for (; j < text.length; j++) {
+          if (text[j] === '\\' && c === '"') j++;
+          else if (text[j] === c) {
+            if (c === "'" && text[j + 1] === "'") j++;
+            else break;
+          }
+        }
+        for (let k = i; k < j && k < text.length; k++) if (text[k] === '\n') {
+          line++;
+          lineStart = k + 1;
+        }
+        i = j;
+      }
+      continue;
+    }
+    if (c === '[' || c === '{') {
+      if (++depth > MAX_YAML_FLOW_DEPTH) return { line, column: i - lineStart + 1, message: `括號巢狀超過 ${MAX_YAML_FLOW_DEPTH} 層 (flow collections nested too deeply)` };
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
  * Read and parse a YAML file.
  * @throws ConfigError E_CONFIG_IO when unreadable, E_CONFIG_YAML with file:line:column on syntax errors.
  */
@@ -50,6 +114,8 @@ export function readYamlFile(path: string): YamlFile {
 
 /** Parse YAML text that came from `displayPath`. @throws ConfigError E_CONFIG_YAML */
 export function parseYamlText(text: string, displayPath: string): YamlFile {
+  const deep = yamlNestingProblem(text);
+  if (deep) throw new ConfigError('E_CONFIG_YAML', [{ file: displayPath, line: deep.line, column: deep.column, message: `YAML 語法錯誤：${deep.message}` }]);
   const lineCounter = new LineCounter();
   // prettyErrors adds line/column to every error.
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });

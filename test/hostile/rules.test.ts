@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRegistry } from '../../src/connectors/builtin';
@@ -10,6 +10,7 @@ import { normalizeForMatch } from '../../src/text/normalize';
 import { closestPair, type QueryContext, type TermOccurrence } from '../../src/text/query/query-eval';
 import { MAX_QUERY_NESTING, parseQuery, type QueryNear } from '../../src/text/query/query-parser';
 import { closestPair as closestPairV1 } from '../text/reference-v1/query/query-eval';
+import { spawnCli } from '../helpers/spawn-cli';
 import { ruleFixture } from '../text/rule-fixture';
 
 /**
@@ -99,6 +100,22 @@ levels:
     expect(['E_CONFIG_YAML', 'E_CONFIG_SCHEMA']).toContain(err.code);
     expect(err.message).toContain('deep.yaml');
     expect(ms).toBeLessThan(5_000);
+  });
+
+  it('reports a deeply nested rule file from `yuqing validate` in a fresh process before the YAML parser recurses (left to it, 50,000 levels overflowed the stack, and in a fresh process V8 could abort outright)', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'yuqing-hostile-validate-'));
+    try {
+      writeFileSync(join(project, 'yuqing.yaml'), 'storage: { sqlitePath: data/state.db }\nrecipients:\n  pr-lead: { name: 公關主管 }\n');
+      mkdirSync(join(project, 'rules'));
+      mkdirSync(join(project, 'connectors'));
+      writeFileSync(join(project, 'rules', 'deep.yaml'), `${RULE_HEAD}extra: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`);
+      const cli = spawnCli(['validate', '--config', join(project, 'yuqing.yaml')]);
+      expect(await cli.exited).toBe(1);
+      expect(cli.output()).toMatch(/deep\.yaml:5:\d+.*巢狀超過 \d+ 層/);
+      expect(cli.output()).not.toMatch(/FATAL|out of memory|Maximum call stack/);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it.each([
