@@ -50,6 +50,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { key: 'alerts-latency', title: 'End-to-end alert latency', args: ['bench/alerts-latency.ts', '--interval', '10', '--trials', '6', '--write', 'docs/benchmarks.md'] },
   { key: 'alerts-backtest', title: 'Backtest of 1,000,000 mentions', args: ['bench/backtest-1m.ts', '--mentions', '1000000', '--write', 'docs/benchmarks.md'] },
   { key: 'daemon-memory', title: 'Daemon memory: 200 connectors, 100 rules, a simulated day', args: ['--expose-gc', 'bench/daemon-memory.ts', '--connectors', '200', '--rules', '100', '--hours', '24', '--write', 'docs/benchmarks.md'] },
+  { key: 'hostile-memory', title: 'Memory through the hostile-input suite', args: ['--expose-gc', 'bench/hostile-memory.ts', '--cycles', '5', '--write', 'docs/benchmarks.md'] },
 ];
 
 /** The section of `key` in `text` (markers included), if any. */

@@ -21,6 +21,7 @@ describe('the benchmark runner (npm run bench)', () => {
       'bench/alerts-latency.ts',
       'bench/backtest-1m.ts',
       'bench/daemon-memory.ts',
+      'bench/hostile-memory.ts',
     ]);
     for (const b of BENCHMARKS) expect(b.args).toContain('--write');
     expect(new Set(BENCHMARKS.map((b) => b.key)).size).toBe(BENCHMARKS.length);
