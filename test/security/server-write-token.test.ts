@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { writeTokenWarnings } from '../../src/cli/commands/validate';
+import type { Project } from '../../src/config/load';
 import { mainConfigSchema } from '../../src/config/main-schema';
 import { silentLogger } from '../../src/core/logger';
 import type { Route } from '../../src/server/ack-handler';
@@ -170,5 +172,18 @@ describe('the daemon HTTP server on loopback without a token', () => {
   it('accepts writes: only this machine can reach it', async () => {
     expect((await send(port, 'POST', '/status/ack/a1')).status).toBe(200);
     expect(status.handled).toEqual(['POST /status/ack/a1']);
+  });
+});
+
+describe('yuqing validate and the write token', () => {
+  const project = (server: Record<string, unknown>) => ({ main: mainConfigSchema.parse({ server }) }) as unknown as Project;
+
+  it('warns when the server listens beyond loopback without a token, or the token is unusable', () => {
+    expect(writeTokenWarnings(project({ host: '127.0.0.1' }), {})).toEqual([]);
+    expect(writeTokenWarnings(project({ host: '0.0.0.0' }), {})[0]).toMatch(/0\.0\.0\.0.*未設定 server\.writeTokenEnv/);
+    expect(writeTokenWarnings(project({ host: '0.0.0.0', writeTokenEnv: 'YQ_TOKEN' }), {})[0]).toMatch(/YQ_TOKEN 未設定/);
+    expect(writeTokenWarnings(project({ host: '0.0.0.0', writeTokenEnv: 'YQ_TOKEN' }), { YQ_TOKEN: 'short' })[0]).toMatch(/太短/);
+    expect(writeTokenWarnings(project({ host: '0.0.0.0', writeTokenEnv: 'YQ_TOKEN' }), { YQ_TOKEN: TOKEN })).toEqual([]);
+    expect(writeTokenWarnings(project({ host: '0.0.0.0', enabled: false }), {})).toEqual([]);
   });
 });

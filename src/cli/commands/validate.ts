@@ -2,7 +2,18 @@ import { ConfigError, formatProblem } from '../../core/errors';
 import { alertingEnvNames } from '../../config/alerting-checks';
 import { loadProject, type Project } from '../../config/load';
 import { builtinRegistry } from '../../connectors/builtin';
+import { isLoopbackHost, writeTokenFromEnv } from '../../server/write-token';
 import type { Output } from '../output';
+
+/** Warnings about the HTTP server's write token (src/server/write-token.ts), when it will refuse writes. */
+export function writeTokenWarnings(project: Project, env: NodeJS.ProcessEnv = process.env): string[] {
+  const s = project.main.server;
+  if (!s.enabled) return [];
+  const token = writeTokenFromEnv(s.writeTokenEnv, env);
+  if (token.problem) return [`${token.problem}：寫入請求（狀態頁的確認按鈕）會一律被拒絕 (writes will be refused)`];
+  if (!s.writeTokenEnv && !isLoopbackHost(s.host)) return [`服務聽在 ${s.host}（非本機位址）但未設定 server.writeTokenEnv：寫入請求（狀態頁的確認按鈕）會一律被拒絕；確認連結不受影響 (no write token on a non-loopback address)`];
+  return [];
+}
 
 /** Environment variables the config names but the environment does not set (secrets, webhook URLs). */
 export function missingEnv(project: Project, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -42,6 +53,7 @@ export function validateCommand(configPath: string, out: Output): number {
   }
   out.out(`✔ 情緒詞典 ${project.paths.lexicon}`);
   for (const name of missingEnv(project)) out.err(`⚠ 環境變數 ${name} 未設定：用到它的通道在設定前無法送出，通知會留在佇列中重試 (env var not set)`);
+  for (const w of writeTokenWarnings(project)) out.err(`⚠ ${w}`);
   out.out(`全部通過：${project.rules.length} 個規則檔、${project.connectors.length} 個連接器 (all valid)`);
   return 0;
 }
