@@ -6,6 +6,7 @@ import { errorCode, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { IndexSpoolRepo, SpooledRow, SpoolSettlement } from '../index-spool-repo';
 import { sendBulk } from './bulk-request';
+import type { ItemOutcome } from './item-outcome';
 import { IndexError } from './index-error';
 
 /** Knobs of the indexer (the `elasticsearch.bulk` and `elasticsearch.retry` config blocks fit). */
@@ -85,6 +86,12 @@ export class SpoolIndexer {
   private busy: Promise<BatchResult> | null = null;
   /** The next batch, claimed while the previous request was in flight (SQLite work off the critical path). */
   private prefetched: SpooledRow[] | null = null;
+  /**
+   * The next batch already sent: in the background loop, once a request has gone through cleanly,
+   * the prefetched batch goes out before the finished one is settled in SQLite, so Elasticsearch
+   * does not wait for our bookkeeping. The next `batch()` awaits and settles it.
+   */
+  private ahead: { rows: SpooledRow[]; sending: Promise<ItemOutcome[]> } | null = null;
   private sleepTimer: NodeJS.Timeout | null = null;
   private wakeSleep: (() => void) | null = null;
   private consecutiveFailures = 0;
@@ -138,14 +145,16 @@ export class SpoolIndexer {
     const { spool, clock } = this.options;
     this.pumpFeeds();
     const { maxDocs, maxBytes } = this.options;
-    const rows = this.prefetched ?? spool.claim(clock.now(), maxDocs, maxBytes);
+    const ahead = this.ahead;
+    this.ahead = null;
+    const rows = ahead?.rows ?? this.prefetched ?? spool.claim(clock.now(), maxDocs, maxBytes);
     this.prefetched = null;
     const result: BatchResult = { claimed: rows.length, indexed: 0, superseded: 0, retried: 0, rejected: 0, failure: null };
     if (rows.length === 0) return result;
 
-    let outcomes;
+    let outcomes: ItemOutcome[];
     try {
-      const sending = sendBulk(this.options.client, rows);
+      const sending = ahead?.sending ?? sendBulk(this.options.client, rows);
       // While Elasticsearch works on this request, read the next batch from SQLite. A request
       // failure drops it again, so the retry starts from the oldest row (replay stays in order).
       try {
@@ -158,9 +167,20 @@ export class SpoolIndexer {
       outcomes = await sending;
     } catch (err) {
       this.prefetched = null;
+      this.ahead = null;
       const failure = err instanceof IndexError ? err : new IndexError(errorMessage(err), { cause: err, retryable: false });
       this.recordFailure(failure, rows.length);
       return { ...result, failure };
+    }
+
+    // Every item final (none to retry, no overload): send the next batch before settling this one.
+    if (this.running && this.prefetched && outcomes.every((o) => o.kind !== 'retry')) {
+      const next = this.prefetched;
+      this.prefetched = null;
+      const sending = sendBulk(this.options.client, next);
+      // Awaited by the next batch(); until then a rejection must not count as unhandled.
+      sending.catch(() => undefined);
+      this.ahead = { rows: next, sending };
     }
 
     const now = clock.now();
@@ -270,6 +290,12 @@ export class SpoolIndexer {
     this.wake();
     await this.loop;
     this.loop = null;
+    // A batch sent ahead is settled before returning (its rows would otherwise go out again on the next start).
+    try {
+      while (this.ahead) await this.runOnce();
+    } catch (err) {
+      this.log.error({ code: errorCode(err), err: errorMessage(err) }, '索引佇列讀寫失敗 (index spool failed)');
+    }
   }
 
   /** New rows were spooled: end an idle sleep now (a backoff is never cut short). */

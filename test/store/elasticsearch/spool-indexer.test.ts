@@ -157,6 +157,55 @@ describe('SpoolIndexer', () => {
     expect(node.requests).toEqual([['a', 'b'], ['a', 'b'], ['c', 'd'], ['e']]);
   });
 
+  /** The indexer's sends and settlements, in the order it made them (the requests still reach the local node). */
+  const traceCalls = (): string[] => {
+    const trace: string[] = [];
+    const bulk = client.bulk.bind(client);
+    jest.spyOn(client, 'bulk').mockImplementation(((params: { operations: string[] }, options?: unknown) => {
+      trace.push(`send ${params.operations.filter((_, i) => i % 2 === 1).map((d) => (JSON.parse(d) as { id: string }).id).join('')}`);
+      return bulk(params as never, options as never);
+    }) as never);
+    const settle = spool.settle.bind(spool);
+    jest.spyOn(spool, 'settle').mockImplementation((s, now) => {
+      trace.push(`settle ${s.done.length}+${s.retry.length}`);
+      settle(s, now);
+    });
+    return trace;
+  };
+  const drained = async (): Promise<void> => {
+    const deadline = Date.now() + 5_000;
+    while (spool.depth() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('in the background, sends the next batch before settling the one just answered (the node never waits for SQLite)', async () => {
+    enqueue('a', 'b', 'c', 'd', 'e', 'f');
+    const trace = traceCalls();
+    const indexer = make({ maxDocs: 2 });
+    indexer.start();
+    await drained();
+    await indexer.stop();
+    expect(trace).toEqual(['send ab', 'send cd', 'settle 2+0', 'send ef', 'settle 2+0', 'settle 2+0']);
+    expect(node.requests).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f']]);
+    expect(indexer.health().totals.indexed).toBe(6);
+  });
+
+  it('sends nothing ahead after an item to retry: the backoff comes first', async () => {
+    enqueue('a', 'b', 'c', 'd');
+    node.script({ items: [201, 429] });
+    const trace = traceCalls();
+    const indexer = make({ maxDocs: 2 });
+    indexer.start();
+    // b's own backoff runs on the injected clock: due once the clock moves past it.
+    while (spool.depth() > 1) await new Promise((r) => setTimeout(r, 5));
+    clock.advance(1_000);
+    await drained();
+    await indexer.stop();
+    expect(trace.slice(0, 2)).toEqual(['send ab', 'settle 1+1']);
+    expect(node.requests[0]).toEqual(['a', 'b']);
+    expect(node.requests.flat().sort()).toEqual(['a', 'b', 'b', 'c', 'd']);
+    expect(spool.depth()).toBe(0);
+  });
+
   it('dead-letters a 400 item and goes on with the rest of the batch', async () => {
     enqueue('a', 'b', 'c');
     node.script({ items: [201, 400, 201] });
