@@ -32,6 +32,22 @@ describe('state store', () => {
     again.close();
   });
 
+  it('creates new files with 16 KiB pages, and opens a file made with 4 KiB pages as it is, data intact', () => {
+    expect(store.db.pragma('page_size', { simple: true })).toBe(16384);
+    store.close();
+    const older = join(dir, 'older.db');
+    const db = new Database(older);
+    db.pragma('page_size = 4096');
+    db.pragma('journal_mode = WAL');
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1');
+    db.close();
+    store = openStateStore({ path: older, clock, storeMentionDocuments: true });
+    expect(store.db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(store.mentions.ingest([scoredMention({ id: 'm-old' })], T0).fresh).toHaveLength(1);
+  });
+
   it('refuses a state file written by a newer version', () => {
     store.close();
     const db = new Database(join(dir, 'state.db'));
