@@ -347,8 +347,8 @@ async function main(): Promise<void> {
       '(the CPU per mention above: `seen` and hit rows, the index document and its JSON, the spool row). Storing',
       'in smaller synchronous chunks (25 instead of 100 per transaction) changed nothing, so it is not the event',
       'loop; less CPU per stored mention is what moves the figure (16 KiB SQLite pages took storing from ~66 to',
-      '~55 µs). A worker thread would not help: the cores are the same. With a core or more to spare, as on any',
-      'machine that runs Elasticsearch in production, the gap closes; replaying a backlog, where no mentions are',
+      '~55 µs). A worker thread would not help: the cores are the same. On a machine with cores to spare the gap',
+      'should narrow (not measured: this one has two); replaying a backlog, where no mentions are',
       'stored meanwhile, shows what the indexing machinery costs on its own.',
       '<!-- es-ingest:end -->',
     ].join('\n');
