@@ -21,7 +21,7 @@ export function openDatabase(path: string): Db {
   }
   // 16 KiB pages for a new file (an existing one keeps its own): a spooled index document (~3 KB)
   // then shares its page with others, and each commit writes a quarter of the WAL frames —
-  // storing a mention with its spool row costs ~50 µs instead of ~65 µs (bench/es-ingest.ts).
+  // storing a mention with its spool row costs ~55 µs instead of ~66 µs (bench/es-ingest.ts).
   // Only takes effect before the first table is created, so it comes before anything else.
   db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
