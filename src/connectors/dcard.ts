@@ -91,14 +91,7 @@ export const dcardConnector = defineConnector({
         queue,
         max: options.fetchPosts ? options.maxPostsPerPoll : 0,
         warnings,
-        fetch: async (item) => {
-          try {
-            return await detail(rt, item.url);
-          } catch (err) {
-            if (isGone(err)) return 'gone';
-            throw err;
-          }
-        },
+        fetch: (item) => detail(rt, item.url),
       });
       return { items, notModified: false, warnings };
     }

@@ -52,7 +52,8 @@ export interface FetchDetailsOptions {
 /**
  * Turn the list items of one poll into what the poll returns: items already ingested are left
  * out, new ones go through the queue, and up to `max` get their detail page. A gone detail page
- * (404/410) or a failed one keeps the list data (partial; the failure is warned). A source-level
+ * (`fetch` returns 'gone' or throws a 404/410) or a failed one keeps the list data (partial; only
+ * a failure is warned), so connectors need not catch 404/410 themselves. A source-level
  * failure (block, 429, robots) puts the rest back in the queue and is rethrown.
  */
 export async function fetchDetails(rt: ConnectorRuntime, listed: readonly RawItem[], options: FetchDetailsOptions): Promise<RawItem[]> {

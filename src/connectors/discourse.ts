@@ -172,14 +172,7 @@ export const discourseConnector = defineConnector({
         queue,
         max: options.maxTopicsPerPoll,
         warnings,
-        fetch: async (item) => {
-          try {
-            return { ...(await readPost(rt, item.url)), ...(item.guid ? { guid: item.guid } : {}) };
-          } catch (err) {
-            if (isGone(err)) return 'gone';
-            throw err;
-          }
-        },
+        fetch: async (item) => ({ ...(await readPost(rt, item.url)), ...(item.guid ? { guid: item.guid } : {}) }),
       });
       return { items, notModified: false, warnings };
     }

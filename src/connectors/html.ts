@@ -93,14 +93,7 @@ export const htmlConnector = defineConnector({
         queue,
         max: detailSel.maxPerPoll,
         warnings,
-        fetch: async (item) => {
-          try {
-            return await readDetail(rt, item);
-          } catch (err) {
-            if (isGone(err)) return 'gone';
-            throw err;
-          }
-        },
+        fetch: (item) => readDetail(rt, item),
       });
       return { items, notModified: false, warnings };
     }

@@ -153,16 +153,8 @@ export const pttConnector = defineConnector({
         queue,
         max: options.fetchArticles ? options.maxArticlesPerPoll : 0,
         warnings,
-        fetch: async (item) => {
-          try {
-            const article = await readArticle(rt, item.url);
-            // The index row's net count is kept when the article shows no pushes yet.
-            return articleItem(article, item.url, site);
-          } catch (err) {
-            if (isGone(err)) return 'gone';
-            throw err;
-          }
-        },
+        // The index row's net count is kept when the article shows no pushes yet.
+        fetch: async (item) => articleItem(await readArticle(rt, item.url), item.url, site),
       });
       return { items, notModified: notModified && items.length === 0, warnings, ...(commit ? { commit } : {}) };
     }
