@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook, type WebhookVerification } from '../alerts/webhook-signature';
 import { YuqingError } from '../core/errors';
+import { closeServer } from '../server/close-server';
 
 /** One scripted answer: a status, optionally with headers (e.g. `retry-after`) and a body. */
 export interface ScriptedReply {
@@ -117,9 +118,7 @@ export class WebhookReceiver {
   /** Stop listening and drop idle keep-alive connections. */
   async stop(): Promise<void> {
     if (!this.server.listening) return;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 
   /**

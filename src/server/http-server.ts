@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/logger';
 import type { Route } from './ack-handler';
+import { closeServer } from './close-server';
 import type { Metrics } from './metrics';
 import { isLoopbackHost, WRITE_METHODS, writeVerdict } from './write-token';
 
@@ -72,8 +73,7 @@ export class HttpServer {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /**
