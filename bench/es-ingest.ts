@@ -5,8 +5,9 @@
  *
  * Without --url (or YUQING_ES_URL) it starts the development node with scripts/es-node.sh.
  *
- * - raw: the very documents the pipeline produces (taken from a scratch run's spool), sent with
- *   `client.bulk` in batches of the same size, one request at a time, as fast as the node takes them.
+ * - raw: the very requests the pipeline sends (a scratch run's spool rows made into `_bulk` bodies of
+ *   the same size, byte for byte, before the clock starts), sent with the same client call, one at a
+ *   time, as fast as the node takes them. Node does nothing per request but send it.
  * - index path (the gate, ≥ 80 % of raw): scored mentions → `MentionsRepo.ingest` storing them in
  *   SQLite (file, WAL) with the spool row in the same transaction → the background indexer's `_bulk`
  *   requests and per-item settlement. Everything Elasticsearch adds to ingestion, end to end.
@@ -33,7 +34,7 @@ import { ManualClock } from '../src/core/clock';
 import { silentLogger } from '../src/core/logger';
 import type { RawItem, ScoredMention } from '../src/core/types';
 import { ingestItems, type IngestDeps } from '../src/pipeline/ingest';
-import { actionLine } from '../src/store/elasticsearch/bulk-request';
+import { bulkBody } from '../src/store/elasticsearch/bulk-request';
 import { indexNames, type IndexNames } from '../src/store/elasticsearch/index-names';
 import { mentionSpoolHook } from '../src/store/elasticsearch/mention-spool-hook';
 import { setupIndices } from '../src/store/elasticsearch/setup';
@@ -197,25 +198,42 @@ async function runPipeline(client: Client, names: IndexNames, dir: string, items
   return { ms, stored };
 }
 
-/** The documents the pipeline sends, exactly: a scratch run's spool rows (action line + JSON text). */
-function documentsOf(items: RawItem[], names: IndexNames, dir: string, client: Client): string[][] {
+/** A prepared `_bulk` request: its NDJSON body and how many documents it carries. */
+interface RawBatch {
+  body: Buffer;
+  docs: number;
+  /** Bytes of the documents alone (no action lines). */
+  docBytes: number;
+}
+
+/**
+ * The requests the pipeline sends, exactly: a scratch run's spool rows made into `_bulk` bodies of the
+ * same size, byte for byte what the indexer sends, built before the clock starts.
+ */
+function documentsOf(items: RawItem[], names: IndexNames, dir: string, client: Client): RawBatch[] {
   const p = pipeline(client, names, dir, FETCHED_AT);
   for (let k = 0; k < items.length; k += FEED_BATCH) ingestItems(p.deps, source, items.slice(k, k + FEED_BATCH));
   const rows = p.spool.claim(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   p.close();
-  const batches: string[][] = [];
-  for (let k = 0; k < rows.length; k += BATCH_DOCS) batches.push(rows.slice(k, k + BATCH_DOCS).flatMap((r) => [actionLine(r), r.doc]));
+  const batches: RawBatch[] = [];
+  for (let k = 0; k < rows.length; k += BATCH_DOCS) {
+    const slice = rows.slice(k, k + BATCH_DOCS);
+    batches.push({ body: bulkBody(slice), docs: slice.length, docBytes: slice.reduce((a, r) => a + r.doc.length, 0) });
+  }
   return batches;
 }
 
-/** Raw `_bulk` of prepared NDJSON lines, one request at a time. */
-async function runRaw(client: Client, batches: string[][]): Promise<{ ms: number; docs: number }> {
+/**
+ * Raw `_bulk` of the prepared bodies, one request at a time, through the same client call the
+ * indexer makes: Node does nothing per request but send and parse the answer.
+ */
+async function runRaw(client: Client, batches: RawBatch[]): Promise<{ ms: number; docs: number }> {
   const started = performance.now();
   let docs = 0;
-  for (const lines of batches) {
-    const res = await client.bulk<string>({ operations: lines, filter_path: 'errors,items.*.status' });
+  for (const { body, docs: n } of batches) {
+    const res = await client.transport.request<{ errors: boolean }>({ method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status' }, bulkBody: body });
     if (res.errors) throw new Error('raw bulk had item errors');
-    docs += lines.length / 2;
+    docs += n;
   }
   return { ms: performance.now() - started, docs };
 }
@@ -316,7 +334,7 @@ async function main(): Promise<void> {
     const wholeRatio = median(wholeRates.map((r, i) => r / rawRates[i]!));
     const replayRatio = median(replayRates.map((r, i) => r / rawRates[i]!));
     const costs = stageCosts(makeItems(5_000, 42), dir, client);
-    const avgBytes = Math.round(documentsOf(makeItems(200, 7), names('size'), dir, client).flat().filter((_, i) => i % 2 === 1).reduce((a, l) => a + Buffer.byteLength(l), 0) / 200);
+    const avgBytes = Math.round(documentsOf(makeItems(200, 7), names('size'), dir, client).reduce((a, b) => a + b.docBytes, 0) / 200);
     const date = new Date().toISOString().slice(0, 10);
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
     const perRound = (rates: number[]) => rates.map((r, i) => `${r.toFixed(0)} (${((r / rawRates[i]!) * 100).toFixed(0)} %)`).join(', ');

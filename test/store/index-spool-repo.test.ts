@@ -91,7 +91,7 @@ describe('IndexSpoolRepo', () => {
     expect(spool.requeueDeadLetters(T0 + 1)).toBe(2);
     expect(spool.deadLetterCount()).toBe(0);
     const back = spool.claim(T0 + 1, 10, 1 << 20);
-    expect(back.map((r) => [r.id, r.version, r.doc])).toEqual([
+    expect(back.map((r) => [r.id, r.version, r.doc.toString()])).toEqual([
       ['p', null, '{"n":1}'],
       ['q', 42, '{"n":2}'],
     ]);

@@ -14,6 +14,15 @@ export function actionLine(row: Pick<SpooledRow, 'index' | 'id' | 'version'>): s
   return JSON.stringify({ index: meta });
 }
 
+const NEWLINE = Buffer.from('\n');
+
+/** The NDJSON body of the rows, in order: each row's action line, then its stored document bytes. */
+export function bulkBody(rows: readonly SpooledRow[]): Buffer {
+  const chunks: Buffer[] = [];
+  for (const r of rows) chunks.push(Buffer.from(`${actionLine(r)}\n`), r.doc, NEWLINE);
+  return Buffer.concat(chunks);
+}
+
 /** Only what the indexer reads back: keeps the response small for large batches. */
 const FILTER_PATH = 'errors,items.*.status,items.*.error';
 
@@ -26,11 +35,10 @@ type BulkItem = { status?: number; error?: BulkItemError };
  *   was settled, so the caller keeps them all
  */
 export async function sendBulk(client: Client, rows: readonly SpooledRow[]): Promise<ItemOutcome[]> {
-  const lines: string[] = [];
-  for (const r of rows) lines.push(actionLine(r), r.doc);
   let response: { errors?: boolean; items?: Array<Record<string, BulkItem>> };
   try {
-    response = (await client.bulk<string>({ operations: lines, filter_path: FILTER_PATH })) as typeof response;
+    // The transport sends a Buffer body as it is (no NDJSON serialisation, no string encoding).
+    response = await client.transport.request({ method: 'POST', path: '/_bulk', querystring: { filter_path: FILTER_PATH }, bulkBody: bulkBody(rows) });
   } catch (err) {
     throw toIndexError(err, '批次寫入 (_bulk) ');
   }

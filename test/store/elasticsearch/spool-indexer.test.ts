@@ -160,10 +160,11 @@ describe('SpoolIndexer', () => {
   /** The indexer's sends and settlements, in the order it made them (the requests still reach the local node). */
   const traceCalls = (): string[] => {
     const trace: string[] = [];
-    const bulk = client.bulk.bind(client);
-    jest.spyOn(client, 'bulk').mockImplementation(((params: { operations: string[] }, options?: unknown) => {
-      trace.push(`send ${params.operations.filter((_, i) => i % 2 === 1).map((d) => (JSON.parse(d) as { id: string }).id).join('')}`);
-      return bulk(params as never, options as never);
+    const request = client.transport.request.bind(client.transport);
+    jest.spyOn(client.transport, 'request').mockImplementation(((params: { bulkBody: Buffer }, options?: unknown) => {
+      const docs = params.bulkBody.toString().split('\n').filter((_, i) => i % 2 === 1 && _ !== '');
+      trace.push(`send ${docs.map((d) => (JSON.parse(d) as { id: string }).id).join('')}`);
+      return request(params as never, options as never);
     }) as never);
     const settle = spool.settle.bind(spool);
     jest.spyOn(spool, 'settle').mockImplementation((s, now) => {
