@@ -2,6 +2,7 @@ import { errorCode, errorMessage } from '../core/errors';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Mention, RawItem, ScoredMention, SourceType } from '../core/types';
+import type { StoredHook } from '../store/mentions-repo';
 import type { StateStore } from '../store/state-store';
 import type { Scorer } from '../text/scorer';
 import { redactMention, type RedactionKind } from '../text/redact-personal-data';
@@ -35,7 +36,7 @@ export interface IngestDeps {
   log: Logger;
   keepUnmatched: boolean;
   /** Called inside the storing transaction for each new stored mention (the index spool hooks in here). */
-  onStored?: (m: ScoredMention) => void;
+  onStored?: StoredHook;
   /** Personal data replaced by markers before scoring and storage (`privacy.redact`; default none). */
   redact?: readonly RedactionKind[];
 }

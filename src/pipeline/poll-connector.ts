@@ -70,8 +70,8 @@ export async function pollConnector(deps: PollDeps, connector: RunnableConnector
     const revisitor = connector.instance.revisit;
     const enqueue = revisitor ? revisitEnqueuer(deps.store, revisitor.policy, result.items, deps.clock.now()) : undefined;
     const onStored = enqueue
-      ? (m: Parameters<typeof enqueue>[0]) => {
-          deps.onStored?.(m);
+      ? (m: Parameters<typeof enqueue>[0], atMs: number) => {
+          deps.onStored?.(m, atMs);
           enqueue(m);
         }
       : deps.onStored;

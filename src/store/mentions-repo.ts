@@ -10,6 +10,12 @@ export interface HitRow extends RuleHitRow {
   evidence: EvidenceItem;
 }
 
+/**
+ * Called inside the storing transaction for each newly stored mention, with the time it counts at
+ * ({@link mentionAtMs}, computed once for both).
+ */
+export type StoredHook = (m: ScoredMention, atMs: number) => void;
+
 export interface IngestResult {
   /** Mentions not seen before (in input order); only these were stored. */
   fresh: ScoredMention[];
@@ -69,7 +75,7 @@ export class MentionsRepo {
     this.markSeenTx = db.transaction((mentions: ReadonlyArray<Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>>, nowMs: number) => {
       for (const m of mentions) this.seenStmt.run(m.id, m.connector, m.contentSha256, nowMs);
     });
-    this.ingestTx = db.transaction((mentions: ScoredMention[], nowMs: number, onFresh?: (m: ScoredMention) => void): IngestResult => {
+    this.ingestTx = db.transaction((mentions: ScoredMention[], nowMs: number, onFresh?: StoredHook): IngestResult => {
       const fresh: ScoredMention[] = [];
       for (const m of mentions) {
         if (this.seenStmt.run(m.id, m.connector, m.contentSha256, nowMs).changes === 0) continue;
@@ -80,7 +86,7 @@ export class MentionsRepo {
           const terms = [...new Set([...hit.terms, ...hit.topics.flatMap((t) => t.terms)])];
           this.hitStmt.run(hit.ruleId, m.id, at, m.sentiment.label === 'negative' ? 1 : 0, hit.risk, JSON.stringify(topics), JSON.stringify(terms), m.site, JSON.stringify(evidenceOf(m, topics)));
         }
-        onFresh?.(m);
+        onFresh?.(m, at);
         fresh.push(m);
       }
       return { fresh, duplicates: mentions.length - fresh.length };
@@ -92,7 +98,7 @@ export class MentionsRepo {
    * crash can never leave a mention "seen" but missing. `onFresh` runs inside the transaction
    * (the Elasticsearch spool hooks in there).
    */
-  ingest(mentions: ScoredMention[], nowMs: number, onFresh?: (m: ScoredMention) => void): IngestResult {
+  ingest(mentions: ScoredMention[], nowMs: number, onFresh?: StoredHook): IngestResult {
     return this.ingestTx(mentions, nowMs, onFresh);
   }
 

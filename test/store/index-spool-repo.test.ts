@@ -21,8 +21,8 @@ describe('IndexSpoolRepo', () => {
     const hook = mentionSpoolHook(spool, clock);
     const ms = [1, 2, 3].map((i) => scoredMention({ i, atMs: T0 - i * 60_000 }));
     expect(() =>
-      store.mentions.ingest(ms, T0, (m) => {
-        hook(m);
+      store.mentions.ingest(ms, T0, (m, atMs) => {
+        hook(m, atMs);
         if (m.id === ms[2]!.id) throw new Error('disk full');
       }),
     ).toThrow('disk full');

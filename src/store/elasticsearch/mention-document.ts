@@ -28,10 +28,37 @@ function pickEngagement(e: Engagement | undefined): Engagement | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** The indexed document of a stored mention. Fields are picked one by one, never spread (strict mapping). */
-export function toMentionDocument(m: ScoredMention): MentionDocument {
-  const risk = m.rules.reduce<RiskLevel>((top, r) => (RISK_ORDER[r.risk] > RISK_ORDER[top] ? r.risk : top), 'none');
-  const engagement = pickEngagement(m.engagement);
+/** Values in first-seen order, without repeats (a mention's few terms: a linear check beats a Set). */
+function pushNew(out: string[], values: readonly string[]): void {
+  for (const v of values) if (!out.includes(v)) out.push(v);
+}
+
+/**
+ * The indexed document of a stored mention. Fields are picked one by one, never spread (strict
+ * mapping). Built with plain loops: ingestion calls this for every stored mention, on the same
+ * cores Elasticsearch indexes with (bench/es-ingest.ts). `atMs` is {@link mentionAtMs} when the
+ * caller has it already.
+ */
+export function toMentionDocument(m: ScoredMention, atMs: number = mentionAtMs(m)): MentionDocument {
+  let risk: RiskLevel = 'none';
+  const rules: ScoredMention['rules'] = [];
+  const ruleIds: string[] = [];
+  const topicIds: string[] = [];
+  const terms: string[] = [];
+  for (const r of m.rules) {
+    if (RISK_ORDER[r.risk] > RISK_ORDER[risk]) risk = r.risk;
+    const topics: ScoredMention['rules'][number]['topics'] = [];
+    for (const t of r.topics) {
+      topics.push({ topic: t.topic, risk: t.risk, terms: t.terms });
+      if (!topicIds.includes(t.topic)) topicIds.push(t.topic);
+    }
+    rules.push({ ruleId: r.ruleId, terms: r.terms, risk: r.risk, topics });
+    if (!ruleIds.includes(r.ruleId)) ruleIds.push(r.ruleId);
+    pushNew(terms, r.terms);
+    for (const t of r.topics) pushNew(terms, t.terms);
+  }
+  const contributions: ScoredMention['sentiment']['contributions'] = [];
+  for (const c of m.sentiment.contributions) contributions.push(c.note ? { term: c.term, weight: c.weight, note: c.note } : { term: c.term, weight: c.weight });
   return {
     id: m.id,
     connector: m.connector,
@@ -43,25 +70,16 @@ export function toMentionDocument(m: ScoredMention): MentionDocument {
     author: m.author,
     publishedAt: m.publishedAt,
     fetchedAt: m.fetchedAt,
-    at: new Date(mentionAtMs(m)).toISOString(),
+    at: new Date(atMs).toISOString(),
     lang: m.lang,
     contentSha256: m.contentSha256,
-    ...(engagement ? { engagement } : {}),
-    rules: m.rules.map((r) => ({
-      ruleId: r.ruleId,
-      terms: r.terms,
-      risk: r.risk,
-      topics: r.topics.map((t) => ({ topic: t.topic, risk: t.risk, terms: t.terms })),
-    })),
-    sentiment: {
-      score: m.sentiment.score,
-      label: m.sentiment.label,
-      method: m.sentiment.method,
-      contributions: m.sentiment.contributions.map((c) => ({ term: c.term, weight: c.weight, ...(c.note ? { note: c.note } : {}) })),
-    },
-    ruleIds: [...new Set(m.rules.map((r) => r.ruleId))],
-    topicIds: [...new Set(m.rules.flatMap((r) => r.topics.map((t) => t.topic)))],
-    terms: [...new Set(m.rules.flatMap((r) => [...r.terms, ...r.topics.flatMap((t) => t.terms)]))],
+    // Left out of the JSON when undefined (no counts from this source).
+    engagement: pickEngagement(m.engagement),
+    rules,
+    sentiment: { score: m.sentiment.score, label: m.sentiment.label, method: m.sentiment.method, contributions },
+    ruleIds,
+    topicIds,
+    terms,
     risk,
     riskRank: RISK_ORDER[risk],
   };

@@ -3,8 +3,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../../core/clock';
 import { errorCode, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import type { ScoredMention } from '../../core/types';
 import { IndexSpoolRepo } from '../index-spool-repo';
+import type { StoredHook } from '../mentions-repo';
 import type { StateStore } from '../state-store';
 import { AlertIndexFeed } from './alert-feed';
 import { rebuildBaselinesFromIndex, type BaselineRebuildReport, type BaselineRule } from './baselines';
@@ -56,7 +56,7 @@ export class MentionIndex {
   readonly client: Client;
   readonly spool: IndexSpoolRepo;
   readonly indexer: SpoolIndexer;
-  readonly onStored: (m: ScoredMention) => void;
+  readonly onStored: StoredHook;
   /** The node's URL, credentials masked (shown in /healthz). */
   readonly url: string;
   private readonly feed: AlertIndexFeed;
