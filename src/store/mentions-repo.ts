@@ -63,7 +63,8 @@ export class MentionsRepo {
     this.seenStmt = db.prepare('INSERT OR IGNORE INTO seen (id, connector, content_sha256, first_seen_ms) VALUES (?, ?, ?, ?)');
     this.docStmt = db.prepare('INSERT OR IGNORE INTO mentions (id, connector, published_ms, doc) VALUES (?, ?, ?, ?)');
     this.hitStmt = db.prepare(
-      'INSERT OR IGNORE INTO hits (rule_id, mention_id, at_ms, negative, risk, topics, terms, site, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      // Only ever for a mention this transaction just marked seen: its hits cannot exist yet.
+      'INSERT INTO hits (rule_id, mention_id, at_ms, negative, risk, topics, terms, site, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.windowStmt = db.prepare<[string, number, number], { mention_id: string; at_ms: number; negative: number; risk: string; topics: string; terms: string; site: string; evidence: string }>(
       'SELECT mention_id, at_ms, negative, risk, topics, terms, site, evidence FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms',

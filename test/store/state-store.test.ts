@@ -65,6 +65,29 @@ describe('state store', () => {
     expect(second.fresh).toEqual([]);
     expect(store.mentions.countMentions()).toBe(1);
     expect(store.mentions.unseen(['m1', 'm2'])).toEqual(new Set(['m2']));
+    // Its hit too (hits have no key of their own: the seen check is what keeps them single).
+    expect(store.mentions.hitsBetween('example-clinic', T0 - 86_400_000, T0 + 86_400_000).map((h) => h.mentionId)).toEqual(['m1']);
+  });
+
+  it('migration 5 keeps every hit and leaves hits with only the (rule, time) index', () => {
+    store.close();
+    const path = join(dir, 'v4.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    for (const m of MIGRATIONS.slice(0, 4)) db.exec(m);
+    db.pragma('user_version = 4');
+    const insert = db.prepare('INSERT INTO hits (rule_id, mention_id, at_ms, negative, risk, topics, terms, site, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run('example-clinic', 'old-2', T0 + 2000, 0, 'low', '[]', '["a"]', 's', '{"mentionId":"old-2"}');
+    insert.run('example-clinic', 'old-1', T0 + 1000, 1, 'high', '["dispute"]', '["b"]', 's', '{"mentionId":"old-1"}');
+    db.close();
+    store = openStateStore({ path, clock, storeMentionDocuments: true });
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(store.mentions.hitsBetween('example-clinic', T0, T0 + 3000).map((h) => [h.mentionId, h.negative, h.risk, h.topics, h.evidence.mentionId])).toEqual([
+      ['old-1', true, 'high', ['dispute'], 'old-1'],
+      ['old-2', false, 'low', [], 'old-2'],
+    ]);
+    const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'hits'").all() as Array<{ name: string }>;
+    expect(indexes.map((i) => i.name)).toEqual(['hits_rule_time']);
   });
 
   it('keeps what detection needs per rule hit, including the evidence fields', () => {
