@@ -84,7 +84,7 @@ export function fanOut(stored: AlertRecord, events: readonly AlertEvent[], ctx: 
           topSources: ctx.topSources ?? alert.drivers?.topSources ?? [],
           timeZone: ctx.timeZone,
           ...(event.fromLevel ? { fromLevel: event.fromLevel } : {}),
-          ...(event.detail && (event.type === 'reminder' || event.type === 'escalated') ? { eventDetail: event.detail } : {}),
+          ...(event.detail && (event.type === 'reminder' || event.type === 'escalated' || (event.type === 'resolved' && event.detail.reason)) ? { eventDetail: event.detail } : {}),
           ...(ackUrl ? { ackUrl } : {}),
           ...(ctx.topics ? { topics: ctx.topics } : {}),
         };

@@ -83,7 +83,15 @@ export interface EvolveInput {
   evidence: readonly EvidenceItem[];
   /** Drivers, hot-spot or source facts of this window (replace the alert's when a level holds). */
   context?: AlertContext;
+  /**
+   * Why an alert resolving in this evaluation resolves, when it is not that its condition cleared
+   * (recorded as the resolved event's `reason`, which notifications put into words).
+   */
+  resolvedBecause?: ResolveReason;
 }
+
+/** `connector-removed`: the source alert's connector is no longer configured (removed or disabled). */
+export type ResolveReason = 'connector-removed';
 
 export interface EvolveResult {
   /** The alert after this evaluation (the resolved one stays until a rebound replaces it); `undefined` if there never was one. */
@@ -119,7 +127,8 @@ export function evolve(current: AlertRecord | undefined, input: EvolveInput): Ev
     const { pendingDowngrade: _dropped, ...rest } = current;
     const resolved: AlertRecord = { ...rest, status: 'resolved', resolvedAt: nowMs, updatedAt: nowMs, timeToResolveMs: nowMs - current.openedAt };
     const recipients = rule.series?.notifyOnResolve === false ? [] : [...current.notified];
-    return emit(resolved, 'resolved', nowMs, recipients, { quietSinceMs: current.lastTrueAt, afterMs: nowMs - current.openedAt });
+    const reason = input.resolvedBecause ? { reason: input.resolvedBecause } : {};
+    return emit(resolved, 'resolved', nowMs, recipients, { quietSinceMs: current.lastTrueAt, afterMs: nowMs - current.openedAt, ...reason });
   }
 
   const refreshed: AlertRecord = {

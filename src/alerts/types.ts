@@ -116,7 +116,7 @@ export interface AlertNotice {
   idempotencyKey: string;
   event: AlertEventType;
   eventAt: number;
-  /** The event's recorded detail (a reminder's `offsetMs`, an escalation's `dueAtMs` …), when it has one. */
+  /** The event's recorded detail (a reminder's `offsetMs`, an escalation's `dueAtMs`, a resolution's `reason` …), when it has one. */
   eventDetail?: Record<string, unknown>;
   fromLevel?: CrisisLevel;
   alert: AlertRecord;

@@ -143,18 +143,11 @@ export function detectSources(deps: DetectDeps, nowMs: number): DetectOutcome[] 
       failingAfterMs,
       silentAfterMs,
     });
-    const key = `source:${connector}`;
+    const key = `${SOURCE_KEY_PREFIX}${connector}`;
     const current = deps.store.alerts.active(key);
     const live = current && current.status !== 'resolved' ? current : undefined;
     if (!problem && !live) continue;
-    const lifecycle: LifecycleRule = {
-      id: SOURCES_RULE_ID,
-      name: SOURCES_RULE_NAME,
-      version: 'main-config',
-      levels: { [config.level]: { sla: config.sla, notify: config.notify } },
-      cooldownMs: 0,
-      series: { key, kind: 'source', idBase: `source-${connector}` },
-    };
+    const lifecycle = sourceLifecycle(config, connector);
     const graded: Grade | null = problem
       ? { level: config.level, condition: problem.problem === 'silent' ? `無新項目 ≥ ${formatDurationZh(problem.thresholdMs)}` : `連續${problem.problem === 'blocked' ? '被封鎖' : '失敗'} ≥ ${formatDurationZh(problem.thresholdMs)}` }
       : null;
@@ -163,7 +156,31 @@ export function detectSources(deps: DetectDeps, nowMs: number): DetectOutcome[] 
     const queued = commit(deps, undefined, current, result, nowMs);
     out.push({ ruleId: SOURCES_RULE_ID, key, kind: 'source', signal, graded, alert: result.alert, events: result.events, queued });
   }
+  // A connector taken out of the configuration (removed or disabled) is no longer checked: its open
+  // alert resolves now and says why, rather than staying open, and escalating, for good.
+  const configured = new Set(connectors);
+  for (const alert of deps.store.alerts.unresolved()) {
+    const key = alert.key ?? '';
+    if (alertKind(alert) !== 'source' || !key.startsWith(SOURCE_KEY_PREFIX) || configured.has(key.slice(SOURCE_KEY_PREFIX.length))) continue;
+    const result = evolve(alert, { nowMs, rule: sourceLifecycle(config, key.slice(SOURCE_KEY_PREFIX.length)), graded: null, signal: alert.signal, evidence: [], resolvedBecause: 'connector-removed' });
+    const queued = commit(deps, undefined, alert, result, nowMs);
+    out.push({ ruleId: SOURCES_RULE_ID, key, kind: 'source', signal: alert.signal, graded: null, alert: result.alert, events: result.events, queued });
+  }
   return out;
+}
+
+const SOURCE_KEY_PREFIX = 'source:';
+
+/** The lifecycle of one connector's source-health alerts (series `source:<connector>`). */
+function sourceLifecycle(config: SourceHealthConfig, connector: string): LifecycleRule {
+  return {
+    id: SOURCES_RULE_ID,
+    name: SOURCES_RULE_NAME,
+    version: 'main-config',
+    levels: { [config.level]: { sla: config.sla, notify: config.notify } },
+    cooldownMs: 0,
+    series: { key: `${SOURCE_KEY_PREFIX}${connector}`, kind: 'source', idBase: `source-${connector}` },
+  };
 }
 
 /** The escalation and reminder policy of an alert's series (none for hot-spots and unknown rules). */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acknowledge } from '../../src/alerts/lifecycle';
+import { renderEmail } from '../../src/alerts/render/email';
 import type { AlertEvent } from '../../src/alerts/types';
 import type { LoadedRule } from '../../src/config/load';
 import { mainConfigSchema } from '../../src/config/main-schema';
@@ -192,6 +193,35 @@ describe('detection stage over the state store', () => {
       const opened = store.alerts.list({ limit: 10 }).find((a) => a.key === 'source:ptt')!;
       expect(opened).toMatchObject({ kind: 'source', ruleId: 'sources', source: { problem: 'failing', consecutiveFailures: 3, lastErrorCode: 'E_HTTP_NETWORK' } });
       expect(store.outbox.forAlert(opened.id).map((d) => d.target)).toEqual(['ops@clinic.test', 'ops@clinic.test']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('resolves the open alert of a connector taken out of the configuration, saying why, and leaves the others alone', () => {
+    const store = openStateStore({ path: ':memory:', clock: new ManualClock(0), storeMentionDocuments: true });
+    try {
+      for (let h = 0; h <= 2; h++) {
+        for (const c of ['ptt', 'dcard']) store.sources.recordFailure(c, { code: 'E_HTTP_NETWORK', message: 'connect ECONNREFUSED', blocked: false }, MONDAY + h * HOUR);
+        runDetection(deps(store, ['ptt', 'dcard']), [], MONDAY + h * HOUR + MIN);
+      }
+      expect(store.alerts.unresolved().map((a) => a.key).sort()).toEqual(['source:dcard', 'source:ptt']);
+
+      // dcard's connector file is removed (or disabled); it still fails in the health table, but is no longer checked.
+      const out = runDetection(deps(store, ['ptt']), [], MONDAY + 3 * HOUR);
+      const resolved = out.filter((o) => o.events.some((e) => e.type === 'resolved'));
+      expect(resolved.map((o) => [o.key, o.kind, o.alert?.status])).toEqual([['source:dcard', 'source', 'resolved']]);
+      expect(resolved[0]!.events[0]!.detail).toMatchObject({ reason: 'connector-removed' });
+      expect(store.alerts.unresolved().map((a) => a.key)).toEqual(['source:ptt']);
+      // The resolution reaches whoever was told of the opening, in words that say why.
+      const notices = store.outbox.claimDue(MONDAY + 4 * HOUR, 100).map((d) => d.notice).filter((n) => n.alert.key === 'source:dcard');
+      expect(notices.map((n) => n.event)).toEqual(['opened', 'resolved']);
+      const email = renderEmail(notices[1]!).text;
+      expect(email).toContain('來源「dcard」已不在設定中（連接器移除或停用），不再監測');
+      expect(email).toContain('若不是有意移除，請把連接器檔案放回 connectors/');
+      expect(email).not.toContain('已恢復正常');
+      // Nothing more happens on later cycles.
+      expect(runDetection(deps(store, ['ptt']), [], MONDAY + 4 * HOUR).flatMap((o) => o.events)).toEqual([]);
     } finally {
       store.close();
     }
