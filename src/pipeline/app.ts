@@ -182,7 +182,7 @@ export class App {
     const cutoff = this.clock.now() - this.project.main.storage.retentionDays * 86_400_000;
     const removed = this.store.mentions.prune(cutoff);
     const versions = this.store.revisits.prune(cutoff);
-    const quoted = pruneQuotedText(this.store.db, cutoff, this.clock.now());
+    const quoted = pruneQuotedText(this.store.db, cutoff, this.clock.now(), this.index?.onAlertTextPruned);
     this.log.info({ component: 'retention', ...versions }, '已刪除過期的重新檢查紀錄與證據版本 (revisits and versions pruned)');
     this.log.info({ component: 'retention', cutoff: new Date(cutoff).toISOString(), ...removed, ...quoted }, '已刪除超過保留期限的資料 (retention enforced)');
     return { ...removed, ...quoted };

@@ -50,23 +50,26 @@ function stripAlert(alert: AlertRecord, beforeMs: number): { alert: AlertRecord;
  * published before `beforeMs` — the ones mention retention deletes — and delete dead letters that
  * failed before it. A resolved alert or finished delivery with nothing left to expire is marked
  * (`textPrunedMs`) and not read again. Pending deliveries are never touched: they still have to be
- * sent as they were written.
+ * sent as they were written. `onAlertsChanged` gets the ids of the alerts whose record changed,
+ * inside the transaction (the alerts index copies them again from there, so it forgets the titles too).
  */
-export function pruneQuotedText(db: Db, beforeMs: number, nowMs: number): QuotedTextPruned {
+export function pruneQuotedText(db: Db, beforeMs: number, nowMs: number, onAlertsChanged?: (alertIds: string[]) => void): QuotedTextPruned {
   return db.transaction(() => {
-    let alerts = 0;
     const alertRows = db
       .prepare<[number], { id: string; status: string; record: string }>("SELECT id, status, record FROM alerts WHERE opened_ms < ? AND record NOT LIKE '%\"textPrunedMs\":%'")
       .all(beforeMs + EVIDENCE_SPAN_MS);
     const updateAlert = db.prepare('UPDATE alerts SET record = ? WHERE id = ?');
+    const changedIds: string[] = [];
     for (const r of alertRows) {
       const s = stripAlert(JSON.parse(r.record) as AlertRecord, beforeMs);
       // Only a resolved alert never changes again, so only it can be marked as done.
       const mark = s.done && r.status === 'resolved';
       if (!s.changed && !mark) continue;
       updateAlert.run(JSON.stringify(mark ? { ...s.alert, textPrunedMs: nowMs } : s.alert), r.id);
-      if (s.changed) alerts++;
+      if (s.changed) changedIds.push(r.id);
     }
+    const alerts = changedIds.length;
+    if (changedIds.length > 0) onAlertsChanged?.(changedIds);
 
     let deliveries = 0;
     const outboxRows = db

@@ -34,6 +34,32 @@ export class AlertIndexFeed {
     return this.pumpTx(nowMs, limit);
   }
 
+  /**
+   * Copy the given alerts again, as they are now, after something rewrote their records in place
+   * (retention replacing quoted titles): the latest state, and every event already copied (events
+   * not copied yet will be, with the record as it is then). Run inside the transaction that changed them.
+   * @returns rows spooled
+   */
+  respool(alertIds: readonly string[], nowMs: number): number {
+    const cursor = Number(this.spool.getMeta(EVENTS_CURSOR) ?? 0);
+    const stateOf = this.db.prepare<[string], { updated_ms: number; record: string }>('SELECT updated_ms, record FROM alerts WHERE id = ?');
+    const eventsOf = this.db.prepare<[string, number], { event: string }>('SELECT event FROM alert_events WHERE alert_id = ? AND rowid <= ? ORDER BY seq');
+    const entries: SpoolEntry[] = [];
+    for (const id of alertIds) {
+      const row = stateOf.get(id);
+      if (!row) continue;
+      const alert = JSON.parse(row.record) as AlertRecord;
+      // The same version as the copy it replaces: external_gte lets it through, an older state never.
+      entries.push({ index: this.index, id, version: row.updated_ms, doc: alertStateDocument(alert) });
+      for (const e of eventsOf.all(id, cursor)) {
+        const event = JSON.parse(e.event) as AlertEvent;
+        entries.push({ index: this.index, id: `${event.alertId}:${event.seq}`, doc: alertEventDocument(alert, event, this.levelAt(event, alert.level)) });
+      }
+    }
+    this.spool.enqueueMany(entries, nowMs);
+    return entries.length;
+  }
+
   private copyEvents(nowMs: number, limit: number): number {
     const cursor = Number(this.spool.getMeta(EVENTS_CURSOR) ?? 0);
     const rows = this.db

@@ -57,6 +57,8 @@ export class MentionIndex {
   readonly spool: IndexSpoolRepo;
   readonly indexer: SpoolIndexer;
   readonly onStored: StoredHook;
+  /** Retention's hook (`pruneQuotedText`): alerts whose quoted titles were replaced are indexed again without them. */
+  readonly onAlertTextPruned: (alertIds: string[]) => void;
   /** The node's URL, credentials masked (shown in /healthz). */
   readonly url: string;
   private readonly feed: AlertIndexFeed;
@@ -79,6 +81,7 @@ export class MentionIndex {
     this.spool = new IndexSpoolRepo(store.db);
     this.feed = new AlertIndexFeed(store.db, this.spool, this.names);
     this.onStored = mentionSpoolHook(this.spool, clock, this.names);
+    this.onAlertTextPruned = (alertIds) => void this.feed.respool(alertIds, clock.now());
     this.indexer = new SpoolIndexer({
       client: this.client,
       spool: this.spool,

@@ -8,6 +8,7 @@ import { AlertIndexFeed } from '../../../src/store/elasticsearch/alert-feed';
 import { setupIndices } from '../../../src/store/elasticsearch/setup';
 import { SpoolIndexer } from '../../../src/store/elasticsearch/spool-indexer';
 import { IndexSpoolRepo } from '../../../src/store/index-spool-repo';
+import { PRUNED_TEXT_MARKER, pruneQuotedText } from '../../../src/store/quoted-text-retention';
 import { openStateStore, type StateStore } from '../../../src/store/state-store';
 import { scoredMention } from '../../helpers/scored-mentions';
 import { connectTestNode, dropIndices, testIndexNames } from './es-test-env';
@@ -29,7 +30,7 @@ interface AlertDoc {
   level?: string;
   status?: string;
   acknowledgedBy?: string;
-  evidence?: Array<{ mentionId: string; url: string }>;
+  evidence?: Array<{ mentionId: string; url: string; title: string }>;
   delivery?: { outcome: string; channel: string; recipient: string; error?: string };
 }
 
@@ -122,6 +123,39 @@ describe('alerts and their lifecycle in the alerts index', () => {
     expect(deliveries).toHaveLength(due.length);
     expect(deliveries.filter((d) => d.delivery?.outcome === 'failed')).toMatchObject([{ delivery: { channel: 'email', error: '550 mailbox unavailable' } }]);
     expect(new Set(deliveries.map((d) => d.delivery?.recipient))).toEqual(new Set(due.map((d) => d.notice.recipient.id)));
+  });
+
+  it('after retention replaces the titles an alert quotes, the index holds the alert and its events without them', async () => {
+    const rule = exampleRule();
+    const deps = { store, recipients: RECIPIENTS, timeZone: 'Asia/Taipei' };
+    store.ruleState.historyStart(rule.config.id, NOW - 20 * 24 * 60 * MIN);
+    const flare = [1, 2, 3, 4].map((i) => scoredMention({ i, atMs: NOW - (50 - i * 10) * MIN, risk: 'high', sentiment: 'negative' }));
+    store.mentions.ingest(flare, NOW);
+    clock.set(NOW);
+    const alert = detectRule(deps, rule, NOW).alert!;
+    clock.set(NOW + rule.config.cooldown + 90 * MIN);
+    expect(detectRule(deps, rule, clock.now()).events.map((e) => e.type)).toEqual(['resolved']);
+    await indexer.drain(30_000);
+    const titles = flare.map((m) => m.title);
+    const quoted = (docs: unknown[]) => titles.filter((t) => JSON.stringify(docs).includes(t));
+    expect(quoted(await alertDocs())).toEqual(titles);
+
+    // Retention, past the mentions' publication: the titles go from SQLite and, through the feed, from the index.
+    const feed = new AlertIndexFeed(store.db, spool, names);
+    expect(pruneQuotedText(store.db, NOW + 24 * 60 * MIN, clock.now(), (ids) => feed.respool(ids, clock.now())).alerts).toBe(1);
+    await indexer.drain(30_000);
+    const docs = await alertDocs();
+    expect(quoted(docs)).toEqual([]);
+    // Rewritten in place: still one state and the same events, the evidence kept with the marker for its titles.
+    expect(docs.filter((d) => d.kind === 'alert').map((d) => d._id)).toEqual([alert.id]);
+    expect(docs.filter((d) => d.kind === 'event').map((d) => [d._id, d.type])).toEqual([
+      [`${alert.id}:0`, 'opened'],
+      [`${alert.id}:1`, 'resolved'],
+    ]);
+    for (const d of docs.filter((x) => x.kind !== 'delivery')) {
+      expect(d.evidence?.map((e) => e.title)).toEqual(flare.map(() => PRUNED_TEXT_MARKER));
+      expect(d.evidence?.map((e) => e.mentionId).sort()).toEqual(flare.map((m) => m.id).sort());
+    }
   });
 
   it('never lets an older alert state that arrives late overwrite a newer one', async () => {
