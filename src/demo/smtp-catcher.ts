@@ -51,6 +51,8 @@ export class SmtpCatcher {
   readonly messages: CaughtMessage[] = [];
   /** Connections, recipients and messages refused because of `failure`. */
   refusals = 0;
+  /** Sessions that broke off mid-message (the sender vanished): nothing was accepted, so it will send again. */
+  brokenSessions = 0;
   failure: SmtpCatcherFailure | undefined;
 
   private readonly host: string;
@@ -122,6 +124,11 @@ export class SmtpCatcher {
       server.once('error', reject);
       server.listen(0, this.host, () => {
         server.off('error', reject);
+        // smtp-server re-emits a socket error during a mail transaction (a sender killed
+        // mid-message: ECONNRESET) on the server; unheard, it would crash this process.
+        server.on('error', () => {
+          this.brokenSessions++;
+        });
         resolve();
       });
     });
