@@ -2,7 +2,7 @@ import type { Lang } from '../core/types';
 import * as language from './language';
 import type { LanguageCounts } from './language';
 import { foldsToItself, unitFolding } from './normalize';
-import { closesSentence } from './sentiment-zh';
+import { closesSentence } from './sentiment-zh-workspace';
 import * as toTraditional from './simplified-to-traditional';
 
 // The imported names the pass uses, read once into module constants: under tsx (esbuild's

@@ -5,7 +5,7 @@ import { detectLang, LANG_SAMPLE_CHARS } from '../../src/text/language';
 import { defaultLexiconPath, loadLexicon } from '../../src/text/lexicon';
 import { normalizeForMatch, normalizeTitled } from '../../src/text/normalize';
 import { createScorer } from '../../src/text/scorer';
-import { closesSentence } from '../../src/text/sentiment-zh';
+import { closesSentence } from '../../src/text/sentiment-zh-workspace';
 import { ruleFixture } from './rule-fixture';
 
 /**
