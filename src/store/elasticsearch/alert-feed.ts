@@ -50,11 +50,8 @@ export class AlertIndexFeed {
       if (!row) continue;
       const alert = JSON.parse(row.record) as AlertRecord;
       // The same version as the copy it replaces: external_gte lets it through, an older state never.
-      entries.push({ index: this.index, id, version: row.updated_ms, doc: alertStateDocument(alert) });
-      for (const e of eventsOf.all(id, cursor)) {
-        const event = JSON.parse(e.event) as AlertEvent;
-        entries.push({ index: this.index, id: `${event.alertId}:${event.seq}`, doc: alertEventDocument(alert, event, this.levelAt(event, alert.level)) });
-      }
+      entries.push(this.stateEntry(id, row.updated_ms, alert));
+      for (const e of eventsOf.all(id, cursor)) entries.push(this.eventEntry(alert, JSON.parse(e.event) as AlertEvent));
     }
     this.spool.enqueueMany(entries, nowMs);
     return entries.length;
@@ -74,12 +71,21 @@ export class AlertIndexFeed {
       // AlertsRepo.commit writes an alert and its events in one transaction, so this means a damaged
       // state file: stop here, loudly (the indexer logs it every round), rather than skip an event.
       if (!alert) throw new StoreError(`警示事件 ${r.alert_id} 找不到對應的警示，狀態檔可能損壞 (alert event without its alert)`, { context: { alertId: r.alert_id, rowid: r.rowid } });
-      const event = JSON.parse(r.event) as AlertEvent;
-      entries.push({ index: this.index, id: `${event.alertId}:${event.seq}`, doc: alertEventDocument(alert, event, this.levelAt(event, alert.level)) });
+      entries.push(this.eventEntry(alert, JSON.parse(r.event) as AlertEvent));
     }
     this.spool.enqueueMany(entries, nowMs);
     this.spool.setMeta(EVENTS_CURSOR, String(rows[rows.length - 1]!.rowid));
     return entries.length;
+  }
+
+  /** An event's document (written once, `_id` = `alertId:seq`). */
+  private eventEntry(alert: AlertRecord, event: AlertEvent): SpoolEntry {
+    return { index: this.index, id: `${event.alertId}:${event.seq}`, doc: alertEventDocument(alert, event, this.levelAt(event, alert.level)) };
+  }
+
+  /** An alert's state document, versioned by its `updated_ms` so an older state never overwrites a newer one. */
+  private stateEntry(id: string, updatedMs: number, alert: AlertRecord): SpoolEntry {
+    return { index: this.index, id, version: updatedMs, doc: alertStateDocument(alert) };
   }
 
   /** The level right after `event`: the newest `toLevel` at or before it, else the alert's level. */
@@ -110,7 +116,7 @@ export class AlertIndexFeed {
     if (rows.length === 0) return 0;
     const mark = this.db.prepare('INSERT INTO es_feed_alerts (alert_id, updated_ms) VALUES (?, ?) ON CONFLICT (alert_id) DO UPDATE SET updated_ms = excluded.updated_ms');
     this.spool.enqueueMany(
-      rows.map((r) => ({ index: this.index, id: r.id, version: r.updated_ms, doc: alertStateDocument(JSON.parse(r.record) as AlertRecord) })),
+      rows.map((r) => this.stateEntry(r.id, r.updated_ms, JSON.parse(r.record) as AlertRecord)),
       nowMs,
     );
     for (const r of rows) mark.run(r.id, r.updated_ms);
