@@ -161,8 +161,10 @@ export function detectSources(deps: DetectDeps, nowMs: number): DetectOutcome[] 
   const configured = new Set(connectors);
   for (const alert of deps.store.alerts.unresolved()) {
     const key = alert.key ?? '';
-    if (alertKind(alert) !== 'source' || !key.startsWith(SOURCE_KEY_PREFIX) || configured.has(key.slice(SOURCE_KEY_PREFIX.length))) continue;
-    const result = evolve(alert, { nowMs, rule: sourceLifecycle(config, key.slice(SOURCE_KEY_PREFIX.length)), graded: null, signal: alert.signal, evidence: [], resolvedBecause: 'connector-removed' });
+    if (alertKind(alert) !== 'source' || !key.startsWith(SOURCE_KEY_PREFIX)) continue;
+    const connector = key.slice(SOURCE_KEY_PREFIX.length);
+    if (configured.has(connector)) continue;
+    const result = evolve(alert, { nowMs, rule: sourceLifecycle(config, connector), graded: null, signal: alert.signal, evidence: [], resolvedBecause: 'connector-removed' });
     const queued = commit(deps, undefined, alert, result, nowMs);
     out.push({ ruleId: SOURCES_RULE_ID, key, kind: 'source', signal: alert.signal, graded: null, alert: result.alert, events: result.events, queued });
   }
