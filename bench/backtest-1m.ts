@@ -15,6 +15,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BacktestReport } from '../src/cli/commands/backtest';
 import { main } from '../src/cli/main';
+import { seededRandom } from '../src/core/seeded-random';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -49,18 +50,6 @@ function arg(name: string, fallback?: string): string | undefined {
   return i >= 0 ? (process.argv[i + 1]?.startsWith('--') || process.argv[i + 1] === undefined ? 'true' : process.argv[i + 1]) : fallback;
 }
 
-/** mulberry32: the same data on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ORDINARY = [
   ['[心得] 範例診所皮秒雷射三次心得', '王大明醫師很細心，術前說明很清楚，效果好，大推。'],
   ['[問題] 台北醫美診所推薦？', '朋友推薦範例診所，有人去過嗎？價格透明嗎？'],
@@ -83,7 +72,7 @@ const FLARES = [60, 150, 240, 330].map((d) => YEAR_START + d * DAY + 10 * HOUR);
 
 /** Write `n` mentions over 365 days; returns the file size. */
 async function generate(path: string, n: number): Promise<number> {
-  const r = rng(20260302);
+  const r = seededRandom(20260302);
   const start = YEAR_START;
   const flares = FLARES;
   const out = createWriteStream(path, { encoding: 'utf8' });

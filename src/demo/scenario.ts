@@ -5,6 +5,8 @@
  * Everything is generated from a fixed seed, so every run tells the same story.
  */
 
+import { seededRandom } from '../core/seeded-random';
+
 export type DemoFeed = 'news' | 'ptt' | 'alerts';
 
 export interface DemoItem {
@@ -37,18 +39,6 @@ export interface DemoScenario {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** A small deterministic PRNG (mulberry32), so the scenario is identical on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
@@ -106,7 +96,7 @@ function item(r: () => number, seq: number, base: { feed: DemoFeed; title: strin
  * 10:00 Asia/Taipei and the run ends the next morning, after the alert has had time to resolve.
  */
 export function buildScenario(startMs: number = Date.UTC(2026, 2, 1, 16, 0, 0) /* 2026-03-02 00:00 +08:00 */): DemoScenario {
-  const r = rng(20260302);
+  const r = seededRandom(20260302);
   const items: DemoItem[] = [];
   let seq = 0;
   // 14 ordinary days: 2–6 items a day between 08:00 and 23:00 Taipei time.

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../../src/core/seeded-random';
 import { SmtpCatcher } from '../../src/demo/smtp-catcher';
 import { WebhookReceiver, type ScriptedReply } from '../../src/demo/webhook-receiver';
 import { canonicalUrl } from '../../src/text/canonical-url';
@@ -8,7 +9,7 @@ import { mentionId } from '../../src/text/to-mention';
 import { ROOT } from '../helpers/project-dir';
 import { spawnCli, type CliProcess } from '../helpers/spawn-cli';
 import { postLink, ScenarioFeeds } from './scenario-feeds';
-import { between, buildTimeline, clientRuleYaml, FEEDS, seededRandom, type Client, type Post, type Timeline } from './scripted-timeline';
+import { between, buildTimeline, clientRuleYaml, FEEDS, type Client, type Post, type Timeline } from './scripted-timeline';
 import { readState, type StateSnapshot } from './state-probe';
 
 const SECRET = 'whsec_' + Buffer.from('kill-loop-secret-0123456789abcdef').toString('base64');

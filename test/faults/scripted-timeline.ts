@@ -7,6 +7,8 @@
  * seed gives the same timeline, so a failure names the seed that reproduces it.
  */
 
+import { seededRandom } from '../../src/core/seeded-random';
+
 /** Feeds of the scenario, one connector each. */
 export const FEEDS = ['news', 'forum', 'mirror'] as const;
 export type FeedName = (typeof FEEDS)[number];
@@ -48,18 +50,6 @@ export interface Timeline {
 /** Dispute posts in the window that open an alert (L1), and that raise it to L2. */
 export const CRISIS_DISPUTES = 2;
 export const L2_DISPUTES = 3;
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Whole number in [lo, hi]. */
 export function between(random: () => number, lo: number, hi: number): number {
