@@ -7,6 +7,7 @@ import { normalizeForMatch, normalizeTitled } from '../../src/text/normalize';
 import { createScorer } from '../../src/text/scorer';
 import { closesSentence } from '../../src/text/sentiment-zh-workspace';
 import { ruleFixture } from './rule-fixture';
+import { rng } from '../helpers/seeded-picker';
 
 /**
  * The scorer's one pass (fused-pass.ts) against the modular path it stands in for: the same
@@ -14,15 +15,6 @@ import { ruleFixture } from './rule-fixture';
  * the pieces that exercise every branch of either; and the scorer's results through the pass
  * (score, scoreText) against its results through the modular path (explain's scoring).
  */
-
-function rng(seed: number): { next(): number; pick<T>(xs: readonly T[]): T } {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  return { next, pick: (xs) => xs[Math.floor(next() * xs.length)]! };
-}
 
 /** What most posts are made of: the pass handles texts of these alone. */
 const COMMON = [

@@ -18,6 +18,7 @@ import { createScorer as createScorerV1 } from './reference-v1/scorer';
 import { createEnSentiment as createEnSentimentV1 } from './reference-v1/sentiment-en';
 import { createZhSentiment as createZhSentimentV1 } from './reference-v1/sentiment-zh';
 import { ruleFixture } from './rule-fixture';
+import { rng } from '../helpers/seeded-picker';
 
 /**
  * The text stage was rewritten for throughput (flat automaton, offset-free normalisation on the
@@ -36,16 +37,6 @@ function exact(value: unknown): string {
     if (ArrayBuffer.isView(v)) return Array.from(v as Int32Array);
     return v;
   });
-}
-
-/** Deterministic PRNG so a failure can be replayed. */
-function rng(seed: number): { next(): number; pick<T>(xs: readonly T[]): T } {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  return { next, pick: (xs) => xs[Math.floor(next() * xs.length)]! };
 }
 
 function loadRuleYaml(name: string): RuleFile {
