@@ -1,11 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SmtpCatcher } from '../../src/demo/smtp-catcher';
 import { WebhookReceiver } from '../../src/demo/webhook-receiver';
-import { TEST_RULE } from '../helpers/e2e-project';
+import { e2eProject } from '../helpers/e2e-project';
 import { FeedHost, rss } from '../helpers/feed-host';
-import { ROOT } from '../helpers/project-dir';
 import { spawnCli, until } from '../helpers/spawn-cli';
 import { readState } from './state-probe';
 
@@ -16,37 +14,21 @@ describe('a webhook that accepts the connection and never answers', () => {
   const host = new FeedHost();
   const smtp = new SmtpCatcher();
   const hooks = new WebhookReceiver({ secret: SECRET });
-  const dir = mkdtempSync(join(tmpdir(), 'yuqing-hang-'));
+  let dir = '';
   const items: Array<{ title: string; link: string; date: Date }> = [];
   let config = '';
 
   beforeAll(async () => {
     await Promise.all([host.start(), smtp.start(), hooks.start()]);
     host.route('/feed.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(rss(items)));
-    mkdirSync(join(dir, 'rules'));
-    mkdirSync(join(dir, 'connectors'));
-    cpSync(join(ROOT, 'rules', 'lexicons'), join(dir, 'rules', 'lexicons'), { recursive: true });
-    writeFileSync(join(dir, 'rules', 'test-clinic.yaml'), TEST_RULE);
-    writeFileSync(join(dir, 'connectors', 'news.yaml'), `id: news\nkind: rss\nschedule: "* * * * * *"\noptions:\n  url: "${host.base}/feed.xml"\n`);
-    config = join(dir, 'yuqing.yaml');
-    writeFileSync(
-      config,
-      `storage: { sqlitePath: data/state.db }
-http: { perHostIntervalMs: 0, retries: 0, timeoutMs: 5000, allowPrivateHosts: [127.0.0.1] }
-server: { enabled: false }
-detection: { schedule: "* * * * * *" }
-delivery: { initialBackoffMs: 100, maxBackoffMs: 1000 }
-channels:
-  email:
-    smtp: { host: 127.0.0.1, port: ${smtp.port} }
-    from: "輿情警示 <alerts@yuqing.test>"
-  webhooks:
-    ops: { url: "${hooks.url}", secretEnv: YUQING_TEST_WEBHOOK_SECRET, timeoutMs: ${TIMEOUT_MS} }
-  allowPrivateHosts: [127.0.0.1]
-recipients:
-  pr-lead: { name: 公關主管, email: [pr@clinic.test], webhooks: [ops] }
-`,
-    );
+    ({ dir, config } = e2eProject({
+      smtpPort: smtp.port,
+      webhookUrl: hooks.url,
+      feeds: { news: `${host.base}/feed.xml` },
+      schedule: '* * * * * *',
+      detection: '* * * * * *',
+      webhookTimeoutMs: TIMEOUT_MS,
+    }));
   });
 
   afterAll(async () => {

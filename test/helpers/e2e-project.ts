@@ -34,6 +34,10 @@ export interface E2eProjectOptions {
   schedule?: string;
   /** Detection + delivery schedule (default every minute). */
   detection?: string;
+  /** Rule files: name → YAML (default one, `test-clinic.yaml` = TEST_RULE). */
+  rules?: Record<string, string>;
+  /** The `ops` webhook's timeout (default: the config's). */
+  webhookTimeoutMs?: number;
 }
 
 /** Write a complete project (main config, rule, lexicon, connectors) into a temp folder. */
@@ -42,7 +46,7 @@ export function e2eProject(o: E2eProjectOptions): { dir: string; config: string;
   mkdirSync(join(dir, 'rules'), { recursive: true });
   mkdirSync(join(dir, 'connectors'), { recursive: true });
   cpSync(join(ROOT, 'rules', 'lexicons'), join(dir, 'rules', 'lexicons'), { recursive: true });
-  writeFileSync(join(dir, 'rules', 'test-clinic.yaml'), TEST_RULE);
+  for (const [name, yaml] of Object.entries(o.rules ?? { 'test-clinic': TEST_RULE })) writeFileSync(join(dir, 'rules', `${name}.yaml`), yaml);
   for (const [id, url] of Object.entries(o.feeds)) {
     writeFileSync(join(dir, 'connectors', `${id}.yaml`), `id: ${id}\nkind: rss\nschedule: "${o.schedule ?? '*/5 * * * *'}"\noptions:\n  url: "${url}"\n`);
   }
@@ -59,7 +63,7 @@ channels:
     smtp: { host: 127.0.0.1, port: ${o.smtpPort} }
     from: "輿情警示 <alerts@yuqing.test>"
   webhooks:
-    ops: { url: "${o.webhookUrl}", secretEnv: YUQING_TEST_WEBHOOK_SECRET }
+    ops: { url: "${o.webhookUrl}", secretEnv: YUQING_TEST_WEBHOOK_SECRET${o.webhookTimeoutMs === undefined ? '' : `, timeoutMs: ${o.webhookTimeoutMs}`} }
   allowPrivateHosts: [127.0.0.1]
 recipients:
   pr-lead: { name: 公關主管, email: [pr@clinic.test], webhooks: [ops] }
