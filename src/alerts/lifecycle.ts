@@ -90,8 +90,11 @@ export interface EvolveInput {
   resolvedBecause?: ResolveReason;
 }
 
-/** `connector-removed`: the source alert's connector is no longer configured (removed or disabled). */
-export type ResolveReason = 'connector-removed';
+/**
+ * `connector-removed`: the source alert's connector is no longer configured (removed or disabled).
+ * `check-disabled`: the source check that opened the alert (`failingAfter` / `silentAfter`) is now `off`.
+ */
+export type ResolveReason = 'connector-removed' | 'check-disabled';
 
 export interface EvolveResult {
   /** The alert after this evaluation (the resolved one stays until a rebound replaces it); `undefined` if there never was one. */

@@ -152,7 +152,10 @@ export function detectSources(deps: DetectDeps, nowMs: number): DetectOutcome[] 
       ? { level: config.level, condition: problem.problem === 'silent' ? `無新項目 ≥ ${formatDurationZh(problem.thresholdMs)}` : `連續${problem.problem === 'blocked' ? '被封鎖' : '失敗'} ≥ ${formatDurationZh(problem.thresholdMs)}` }
       : null;
     const signal = live?.signal ?? emptySignal(SOURCES_RULE_ID, nowMs);
-    const result = evolve(live, { nowMs, rule: lifecycle, graded, signal, evidence: [], ...(problem ? { context: { source: problem } } : {}) });
+    // An alert whose check was switched `off` since it opened resolves for that reason, not as a recovery.
+    const switchedOff = !problem && live?.source && (live.source.problem === 'silent' ? silentAfterMs : failingAfterMs) === 'off';
+    const why = problem ? { context: { source: problem } } : switchedOff ? { resolvedBecause: 'check-disabled' as const } : {};
+    const result = evolve(live, { nowMs, rule: lifecycle, graded, signal, evidence: [], ...why });
     const queued = commit(deps, undefined, current, result, nowMs);
     out.push({ ruleId: SOURCES_RULE_ID, key, kind: 'source', signal, graded, alert: result.alert, events: result.events, queued });
   }

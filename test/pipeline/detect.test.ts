@@ -227,6 +227,32 @@ describe('detection stage over the state store', () => {
     }
   });
 
+  it('resolves a source alert whose check is switched off, saying so rather than calling the source recovered', () => {
+    const store = openStateStore({ path: ':memory:', clock: new ManualClock(0), storeMentionDocuments: true });
+    try {
+      for (let h = 0; h <= 2; h++) {
+        store.sources.recordFailure('ptt', { code: 'E_HTTP_NETWORK', message: 'connect ECONNREFUSED', blocked: false }, MONDAY + h * HOUR);
+        runDetection(deps(store, ['ptt']), [], MONDAY + h * HOUR + MIN);
+      }
+      expect(store.alerts.unresolved().map((a) => a.key)).toEqual(['source:ptt']);
+      // Still failing, but the operator turns the failing check off for this source.
+      store.sources.recordFailure('ptt', { code: 'E_HTTP_NETWORK', message: 'connect ECONNREFUSED', blocked: false }, MONDAY + 3 * HOUR);
+      const sources = { ...main.detection.sources, overrides: { ptt: { failingAfter: 'off' as const } } };
+      const out = runDetection({ ...deps(store, ['ptt']), sources: { config: sources, connectors: ['ptt'] } }, [], MONDAY + 3 * HOUR + MIN);
+      expect(out.flatMap((o) => o.events.map((e) => [o.key, e.type, e.detail?.reason]))).toEqual([['source:ptt', 'resolved', 'check-disabled']]);
+      const notices = store.outbox.claimDue(MONDAY + 4 * HOUR, 100).map((d) => d.notice);
+      expect(notices.map((n) => n.event)).toEqual(['opened', 'resolved']);
+      const email = renderEmail(notices[1]!).text;
+      expect(email).toContain('來源「ptt」的抓取失敗檢查已在設定中關閉（off）');
+      expect(email).toContain('failingAfter（或 overrides 中這個來源的同名設定）改回時間長度');
+      expect(email).not.toContain('已恢復正常');
+      // A recovery with the check still on keeps the usual words (the test above checks those).
+      expect(runDetection({ ...deps(store, ['ptt']), sources: { config: sources, connectors: ['ptt'] } }, [], MONDAY + 4 * HOUR).flatMap((o) => o.events)).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('does not call a source silent when the daemon itself was stopped: only after a successful run finds nothing new', () => {
     const store = openStateStore({ path: ':memory:', clock: new ManualClock(0), storeMentionDocuments: true });
     try {

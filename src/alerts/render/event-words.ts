@@ -48,6 +48,7 @@ export function buildHeadline(notice: AlertNotice, ruleName: string): string {
       return `${what}由 ${notice.fromLevel ?? '較高等級'} 降級為 ${lv}。`;
     case 'resolved':
       if (alert.source && notice.eventDetail?.reason === 'connector-removed') return `來源「${oneLine(alert.source.connector, 60)}」已不在設定中（連接器移除或停用），不再監測，${lv}警示一併解除。`;
+      if (alert.source && notice.eventDetail?.reason === 'check-disabled') return `來源「${oneLine(alert.source.connector, 60)}」的${alert.source.problem === 'silent' ? '無新項目' : '抓取失敗'}檢查已在設定中關閉（off），${lv}警示一併解除；來源本身不一定已恢復。`;
       if (alert.source) return `來源「${oneLine(alert.source.connector, 60)}」已恢復正常，${lv}警示解除。`;
       if (alert.hotspot) return `${what}${tag}隨該週結束而結案。`;
       return `「${ruleName}」的 ${lv}輿情警示已解除。`;
@@ -70,6 +71,7 @@ export function buildAction(notice: AlertNotice): string {
   if (kind === 'hotspot' && notice.event === 'opened') return '同一議題本週已多次出現，可能是系統性問題：請安排小組檢討（週報熱點），找出原因並追蹤改善措施。';
   if (kind === 'source' && notice.event === 'opened') return '請檢查這個來源：網址是否變更、是否被封鎖或限速、連接器設定是否正確。修復前，這個來源的提及不會被監測到。';
   if (kind === 'source' && notice.event === 'resolved' && notice.eventDetail?.reason === 'connector-removed') return '這個來源已不再監測。若不是有意移除，請把連接器檔案放回 connectors/ 並確認 enabled 未設為 false。';
+  if (kind === 'source' && notice.event === 'resolved' && notice.eventDetail?.reason === 'check-disabled') return `這項檢查已不再執行，這個來源再出同樣的問題時不會通知。若不是有意關閉，請把設定 detection.sources 的 ${notice.alert.source?.problem === 'silent' ? 'silentAfter' : 'failingAfter'}（或 overrides 中這個來源的同名設定）改回時間長度，例如 1h。`;
   if (kind === 'source' && notice.event === 'resolved') return '來源已恢復抓取，監測照常進行；停擺期間的項目若仍在來源上，會在下次抓取時補進。';
   if (kind === 'hotspot' && notice.event === 'resolved') return '該週已結束；若下週同一議題仍多次出現，會再次提醒。';
   return EVENT_ACTION[notice.event];
