@@ -54,6 +54,14 @@ function deps(store: StateStore, connectors: string[] = []): DetectDeps {
   return { store, recipients: main.recipients, timeZone: 'Asia/Taipei', sources: { config: main.detection.sources, connectors } };
 }
 
+/** Each connector fails at MONDAY and the next two hours, detection running a minute after each poll: its source alert opens. */
+function failForTwoHours(store: StateStore, connectors: string[]): void {
+  for (let h = 0; h <= 2; h++) {
+    for (const c of connectors) store.sources.recordFailure(c, { code: 'E_HTTP_NETWORK', message: 'connect ECONNREFUSED', blocked: false }, MONDAY + h * HOUR);
+    runDetection(deps(store, connectors), [], MONDAY + h * HOUR + MIN);
+  }
+}
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'yuqing-detect-'));
@@ -201,10 +209,7 @@ describe('detection stage over the state store', () => {
   it('resolves the open alert of a connector taken out of the configuration, saying why, and leaves the others alone', () => {
     const store = openStateStore({ path: ':memory:', clock: new ManualClock(0), storeMentionDocuments: true });
     try {
-      for (let h = 0; h <= 2; h++) {
-        for (const c of ['ptt', 'dcard']) store.sources.recordFailure(c, { code: 'E_HTTP_NETWORK', message: 'connect ECONNREFUSED', blocked: false }, MONDAY + h * HOUR);
-        runDetection(deps(store, ['ptt', 'dcard']), [], MONDAY + h * HOUR + MIN);
-      }
+      failForTwoHours(store, ['ptt', 'dcard']);
       expect(store.alerts.unresolved().map((a) => a.key).sort()).toEqual(['source:dcard', 'source:ptt']);
 
       // dcard's connector file is removed (or disabled); it still fails in the health table, but is no longer checked.
@@ -230,10 +235,7 @@ describe('detection stage over the state store', () => {
   it('resolves a source alert whose check is switched off, saying so rather than calling the source recovered', () => {
     const store = openStateStore({ path: ':memory:', clock: new ManualClock(0), storeMentionDocuments: true });
     try {
-      for (let h = 0; h <= 2; h++) {
-        store.sources.recordFailure('ptt', { code: 'E_HTTP_NETWORK', message: 'connect ECONNREFUSED', blocked: false }, MONDAY + h * HOUR);
-        runDetection(deps(store, ['ptt']), [], MONDAY + h * HOUR + MIN);
-      }
+      failForTwoHours(store, ['ptt']);
       expect(store.alerts.unresolved().map((a) => a.key)).toEqual(['source:ptt']);
       // Still failing, but the operator turns the failing check off for this source.
       store.sources.recordFailure('ptt', { code: 'E_HTTP_NETWORK', message: 'connect ECONNREFUSED', blocked: false }, MONDAY + 3 * HOUR);
