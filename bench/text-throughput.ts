@@ -10,8 +10,9 @@
  * every rule term (match terms, exclusions, topic terms) and every lexicon word with `includes`,
  * listing the rules and terms found as the scorer lists them, and tokenise every text with
  * natural's WordTokenizer for AFINN. Both see the same texts; the run reports on how many texts
- * both find the same rules and terms. For comparison with earlier runs, a lazier baseline that stops at a
- * rule's first matching term (and so cannot list them) is measured too.
+ * both find the same rules and terms. For comparison with earlier runs, a lazier baseline that
+ * stops at a rule's first matching term (and so cannot list them) is measured too.
+ *
  * Timing: the process's CPU time (user + system) per pass, not the wall clock — the machine is
  * shared, and a pass that waits for the core would otherwise count the wait — with scorer and
  * baseline passes interleaved, so that cache and memory contention from other work falls on both;
@@ -58,6 +59,7 @@ interface NaiveTerm {
   written: string;
 }
 
+/** What both baselines share: opencc-js normalisation, the rule terms normalised, the lexicon + AFINN sentiment sum. */
 function naiveParts(rules: readonly RuleFile[], lexicon: Lexicon) {
   const { WordTokenizer } = require('natural/lib/natural/tokenizers') as Tokenizers;
   const { SentimentAnalyzer } = require('natural/lib/natural/sentiment') as NaturalSentiment;
