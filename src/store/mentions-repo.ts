@@ -45,22 +45,46 @@ function evidenceOf(m: ScoredMention, topics: string[]): EvidenceItem {
   };
 }
 
+/** Ids the small `seen_recent` table holds before they are folded into `seen` (see migration 6). */
+export const SEEN_FOLD_AT = 4_096;
+
 /**
  * Mentions, dedupe and per-rule hits in SQLite. `storeDocuments` is true when SQLite is the mention
  * store (no Elasticsearch): the full documents are kept in `mentions` too.
+ *
+ * An id is seen when it is in `seen` or in `seen_recent`. New ids go to the small `seen_recent`,
+ * which is folded into `seen` in id order once it holds `foldAt` ids, inside the transaction that
+ * filled it: a random page of a large index rewritten per new mention was most of what storing wrote.
  */
 export class MentionsRepo {
-  private readonly seenStmt;
+  private readonly seenGet;
+  private readonly recentInsert;
+  private readonly recentCount;
+  private readonly foldStmts;
+  /** Rows in `seen_recent`, kept in step with the table (re-read when a transaction rolls back). */
+  private recent: number;
   private readonly docStmt;
   private readonly hitStmt;
   private readonly windowStmt;
   private readonly countsStmt;
   private readonly ingestTx;
-  private readonly seenGet;
+  private readonly recentGet;
   private readonly markSeenTx;
 
-  constructor(private readonly db: Db, private readonly storeDocuments: boolean) {
-    this.seenStmt = db.prepare('INSERT OR IGNORE INTO seen (id, connector, content_sha256, first_seen_ms) VALUES (?, ?, ?, ?)');
+  constructor(
+    private readonly db: Db,
+    private readonly storeDocuments: boolean,
+    private readonly foldAt: number = SEEN_FOLD_AT,
+  ) {
+    this.seenGet = db.prepare<[string], { id: string }>('SELECT id FROM seen WHERE id = ?');
+    this.recentInsert = db.prepare('INSERT OR IGNORE INTO seen_recent (id, connector, content_sha256, first_seen_ms) VALUES (?, ?, ?, ?)');
+    this.recentCount = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM seen_recent');
+    this.foldStmts = [
+      // In id order: each page of seen's id index is written once per fold, not once per id.
+      db.prepare('INSERT OR IGNORE INTO seen (id, connector, content_sha256, first_seen_ms) SELECT id, connector, content_sha256, first_seen_ms FROM seen_recent ORDER BY id'),
+      db.prepare('DELETE FROM seen_recent'),
+    ];
+    this.recent = this.recentCount.get()!.n;
     this.docStmt = db.prepare('INSERT OR IGNORE INTO mentions (id, connector, published_ms, doc) VALUES (?, ?, ?, ?)');
     this.hitStmt = db.prepare(
       // Only ever for a mention this transaction just marked seen: its hits cannot exist yet.
@@ -72,14 +96,15 @@ export class MentionsRepo {
     this.countsStmt = db.prepare<[number, number, string, number, number], { b: number; n: number }>(
       'SELECT (at_ms - ?) / ? AS b, COUNT(*) AS n FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? GROUP BY b',
     );
-    this.seenGet = db.prepare<[string], { id: string }>('SELECT id FROM seen WHERE id = ?');
+    this.recentGet = db.prepare<[string], { id: string }>('SELECT id FROM seen_recent WHERE id = ?');
     this.markSeenTx = db.transaction((mentions: ReadonlyArray<Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>>, nowMs: number) => {
-      for (const m of mentions) this.seenStmt.run(m.id, m.connector, m.contentSha256, nowMs);
+      for (const m of mentions) this.markNew(m, nowMs);
+      this.foldWhenFull();
     });
     this.ingestTx = db.transaction((mentions: ScoredMention[], nowMs: number, onFresh?: StoredHook): IngestResult => {
       const fresh: ScoredMention[] = [];
       for (const m of mentions) {
-        if (this.seenStmt.run(m.id, m.connector, m.contentSha256, nowMs).changes === 0) continue;
+        if (!this.markNew(m, nowMs)) continue;
         const at = mentionAtMs(m);
         if (this.storeDocuments) this.docStmt.run(m.id, m.connector, at, JSON.stringify(m));
         for (const hit of m.rules) {
@@ -90,8 +115,33 @@ export class MentionsRepo {
         onFresh?.(m, at);
         fresh.push(m);
       }
+      this.foldWhenFull();
       return { fresh, duplicates: mentions.length - fresh.length };
     });
+  }
+
+  /** Mark an id seen; false when it already was (in either table). */
+  private markNew(m: Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>, nowMs: number): boolean {
+    if (this.seenGet.get(m.id)) return false;
+    if (this.recentInsert.run(m.id, m.connector, m.contentSha256, nowMs).changes === 0) return false;
+    this.recent++;
+    return true;
+  }
+
+  private foldWhenFull(): void {
+    if (this.recent < this.foldAt) return;
+    for (const stmt of this.foldStmts) stmt.run();
+    this.recent = 0;
+  }
+
+  /** Run a transaction; if it rolls back, the count of recent ids is read again (it may have moved). */
+  private inTx<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      this.recent = this.recentCount.get()!.n;
+      throw err;
+    }
   }
 
   /**
@@ -100,19 +150,19 @@ export class MentionsRepo {
    * (the Elasticsearch spool hooks in there).
    */
   ingest(mentions: ScoredMention[], nowMs: number, onFresh?: StoredHook): IngestResult {
-    return this.ingestTx(mentions, nowMs, onFresh);
+    return this.inTx(() => this.ingestTx(mentions, nowMs, onFresh));
   }
 
   /** The ids among `ids` never seen before. */
   unseen(ids: string[]): Set<string> {
     const out = new Set<string>();
-    for (const id of ids) if (!this.seenGet.get(id)) out.add(id);
+    for (const id of ids) if (!this.seenGet.get(id) && !this.recentGet.get(id)) out.add(id);
     return out;
   }
 
   /** Record mentions as seen without storing them (items that matched no rule). */
   markSeen(mentions: ReadonlyArray<Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>>, nowMs: number): void {
-    this.markSeenTx(mentions, nowMs);
+    this.inTx(() => this.markSeenTx(mentions, nowMs));
   }
 
   /** Hits of a rule in [fromMs, toMs), oldest first. */
@@ -169,7 +219,11 @@ export class MentionsRepo {
 
   /** When `connector` last brought an item never seen before (matched or not), epoch ms; null if never. */
   lastNewItemMs(connector: string): number | null {
-    const row = this.db.prepare<[string], { m: number | null }>('SELECT MAX(first_seen_ms) AS m FROM seen WHERE connector = ?').get(connector);
+    const row = this.db
+      .prepare<[string, string], { m: number | null }>(
+        'SELECT MAX(m) AS m FROM (SELECT MAX(first_seen_ms) AS m FROM seen WHERE connector = ? UNION ALL SELECT MAX(first_seen_ms) FROM seen_recent WHERE connector = ?)',
+      )
+      .get(connector, connector);
     return row?.m ?? null;
   }
 
@@ -191,15 +245,21 @@ export class MentionsRepo {
   }
 
   countSeen(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM seen').get() as { n: number }).n;
+    return (this.db.prepare('SELECT (SELECT COUNT(*) FROM seen) + (SELECT COUNT(*) FROM seen_recent) AS n').get() as { n: number }).n;
   }
 
   /** Delete mentions and hits older than `beforeMs` (retention). Seen ids are kept as long, so old items are not re-ingested. */
   prune(beforeMs: number): { mentions: number; hits: number; seen: number } {
-    return this.db.transaction(() => ({
-      mentions: this.db.prepare('DELETE FROM mentions WHERE published_ms < ?').run(beforeMs).changes,
-      hits: this.db.prepare('DELETE FROM hits WHERE at_ms < ?').run(beforeMs).changes,
-      seen: this.db.prepare('DELETE FROM seen WHERE first_seen_ms < ?').run(beforeMs).changes,
-    }))();
+    return this.inTx(() =>
+      this.db.transaction(() => {
+        const recent = this.db.prepare('DELETE FROM seen_recent WHERE first_seen_ms < ?').run(beforeMs).changes;
+        this.recent -= recent;
+        return {
+          mentions: this.db.prepare('DELETE FROM mentions WHERE published_ms < ?').run(beforeMs).changes,
+          hits: this.db.prepare('DELETE FROM hits WHERE at_ms < ?').run(beforeMs).changes,
+          seen: this.db.prepare('DELETE FROM seen WHERE first_seen_ms < ?').run(beforeMs).changes + recent,
+        };
+      })(),
+    );
   }
 }

@@ -42,7 +42,7 @@ export function readState(path: string): StateSnapshot | undefined {
   try {
     db.pragma('busy_timeout = 5000');
     const tables = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name));
-    if (!tables.has('outbox') || !tables.has('es_spool')) return undefined;
+    if (!tables.has('outbox') || !tables.has('es_spool') || !tables.has('seen_recent')) return undefined;
     return db.transaction((): StateSnapshot => {
       const documents = db.prepare<[], { id: string }>('SELECT id FROM mentions').all().map((r) => r.id);
       const hits = new Map<string, string[]>();
@@ -54,7 +54,8 @@ export function readState(path: string): StateSnapshot | undefined {
       return {
         documents: [...new Set(documents)],
         documentRows: documents.length,
-        seen: new Set(db.prepare<[], { id: string }>('SELECT id FROM seen').all().map((r) => r.id)),
+        // An id is seen in either table (recent ids are folded into seen in batches).
+        seen: new Set(db.prepare<[], { id: string }>('SELECT id FROM seen UNION ALL SELECT id FROM seen_recent').all().map((r) => r.id)),
         hits,
         alerts: db.prepare<[], { id: string; ruleId: string; level: string; status: string }>('SELECT id, rule_id AS ruleId, level, status FROM alerts ORDER BY opened_ms, id').all(),
         events: db.prepare<[], { alertId: string; seq: number; type: string }>('SELECT alert_id AS alertId, seq, type FROM alert_events ORDER BY alert_id, seq').all(),
