@@ -17,6 +17,7 @@ describe('the benchmark runner (npm run bench)', () => {
       'bench/text-throughput.ts',
       'bench/text-sentiment-eval.ts',
       'bench/es-ingest.ts',
+      'bench/state-file.ts',
       'bench/poll-feeds.ts',
       'bench/alerts-latency.ts',
       'bench/backtest-1m.ts',
