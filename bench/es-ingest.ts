@@ -16,6 +16,8 @@
  * - whole ingest stage: raw feed items → normalise → de-duplicate → score (rules/example-clinic.yaml,
  *   zh-TW lexicon) → the index path. Reported with a CPU breakdown per stage: on a small machine the
  *   text stages compete with Elasticsearch for the same cores.
+ * Beside each rate: Node's CPU time, the node's (from its own process stats) and how busy the whole
+ * machine was (Linux /proc/stat), to show where the time goes.
  * Timed from the first item until Elasticsearch has acknowledged the last. Every path writes fresh
  * indices made from the committed template (refresh every 5 s), into one state file per path kept
  * for the whole run (as the daemon keeps its own). Each round runs the paths one after
@@ -141,6 +143,13 @@ interface Timed {
   ms: number;
   cpuMs: number;
   docs: number;
+}
+
+/** Ticks the whole machine has been busy (user, nice, system, irq, softirq: all cores, kernel included), from /proc/stat; undefined elsewhere. */
+function machineBusyTicks(): number | undefined {
+  if (!existsSync('/proc/stat')) return undefined;
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return user + nice + system + irq + softirq;
 }
 
 /** Start timing; `stop(docs)` gives the wall and CPU time since. */
@@ -322,6 +331,12 @@ async function dropBenchIndices(client: Client, names: IndexNames): Promise<void
   for (const t of [names.mentionsTemplate, names.alertsTemplate]) await client.indices.deleteIndexTemplate({ name: t }, { ignore: [404] });
 }
 
+/** The node's CPU time so far (ms), from its own process stats: works for any `--url`. */
+async function esCpuMs(client: Client): Promise<number> {
+  const res = await client.nodes.stats({ metric: 'process', filter_path: 'nodes.*.process.cpu.total_in_millis' });
+  return Object.values(res.nodes ?? {}).reduce((a, n) => a + (n.process?.cpu?.total_in_millis ?? 0), 0);
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function esUrl(): string {
@@ -350,15 +365,24 @@ async function main(): Promise<void> {
     /** Per path and round: mean ms a `_bulk` request took, and Node's CPU time (all threads) per 10,000 documents. */
     const requestMs: Record<PathName, number[]> = { raw: [], index: [], client: [], whole: [], replay: [] };
     const nodeCpu: Record<PathName, number[]> = { raw: [], index: [], client: [], whole: [], replay: [] };
+    /** Per path and round: the node's CPU time per 10,000 documents, and how busy the whole machine was (share of all its cores, kernel included). */
+    const esCpu: Record<PathName, number[]> = { raw: [], index: [], client: [], whole: [], replay: [] };
+    const busy: Record<PathName, number[]> = { raw: [], index: [], client: [], whole: [], replay: [] };
     const spans = timeBulkRequests(client);
     const rate = (docs: number, ms: number) => (docs / ms) * 1000;
-    /** Run one timed path and record its rate, request times and Node CPU. */
+    /** Run one timed path and record its rate, request times, Node's and the node's CPU, and how busy the machine was. */
     const timed = async (path: PathName, run: () => Promise<Timed>): Promise<number> => {
       spans.length = 0;
+      const [es0, m0] = [await esCpuMs(client), machineBusyTicks()];
       const r = await run();
+      const [es1, m1] = [await esCpuMs(client), machineBusyTicks()];
       rates[path].push(rate(r.docs, r.ms));
       requestMs[path].push(spans.reduce((a, x) => a + x, 0) / spans.length);
-      nodeCpu[path].push(r.cpuMs * (10_000 / r.docs));
+      const per10k = 10_000 / r.docs;
+      nodeCpu[path].push(r.cpuMs * per10k);
+      esCpu[path].push((es1 - es0) * per10k);
+      // /proc/stat counts in USER_HZ ticks (100 per second on Linux): 10 ms each.
+      busy[path].push(m0 && m1 ? ((m1 - m0) * 10) / (cpus().length * r.ms) : NaN);
       return r.docs;
     };
 
@@ -414,10 +438,12 @@ async function main(): Promise<void> {
     const date = new Date().toISOString().slice(0, 10);
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
     const perRound = (p: PathName) => rates[p].map((r, i) => (p === 'raw' ? r.toFixed(0) : `${r.toFixed(0)} (${((r / rates.raw[i]!) * 100).toFixed(0)} %)`)).join(', ');
+    const share = (p: PathName) => (busy[p].some(Number.isNaN) ? 'n/a' : `${(median(busy[p]) * 100).toFixed(0)} %`);
     const row = (p: PathName, label: string) =>
-      `| ${label} | ${median(rates[p]).toFixed(0)} | ${p === 'index' ? `**${pct(ofRaw(p))}**` : p === 'raw' ? '100 %' : pct(ofRaw(p))} | ${median(requestMs[p]).toFixed(0)} | ${median(nodeCpu[p]).toFixed(0)} | ${perRound(p)} |`;
+      `| ${label} | ${median(rates[p]).toFixed(0)} | ${p === 'index' ? `**${pct(ofRaw(p))}**` : p === 'raw' ? '100 %' : pct(ofRaw(p))} | ${median(requestMs[p]).toFixed(0)} | ${median(nodeCpu[p]).toFixed(0)} | ${median(esCpu[p]).toFixed(0)} | ${share(p)} | ${perRound(p)} |`;
     const ms = (p: PathName) => median(requestMs[p]).toFixed(0);
     const cpu = (p: PathName) => median(nodeCpu[p]).toFixed(0);
+    const esMs = (p: PathName) => median(esCpu[p]).toFixed(0);
     const section = [
       '<!-- es-ingest:start -->',
       '## Elasticsearch ingest: pipeline vs raw `_bulk`',
@@ -426,8 +452,8 @@ async function main(): Promise<void> {
       '',
       `Measured ${date} on ${cpus().length} cores / ${Math.round(totalmem() / 2 ** 30)} GiB, Elasticsearch ${version} (integ-test-zip, heap ${process.env.YUQING_ES_HEAP ?? '512m'}), Node ${process.version}; ${n} mentions per round, ~${avgBytes} bytes per document, \`_bulk\` batches of ${BATCH_DOCS}, feed batches of ${FEED_BATCH}; medians of ${ROUNDS} rounds after a warm-up, each path starting on a quiet node. The index path, the whole stage and replay each write one state file for the whole run, as the daemon does; the index path's held ${seenIds.toLocaleString('en-US')} seen ids at the end.`,
       '',
-      '| path | docs/s | of raw (median of per-round ratios) | ms per `_bulk` request | Node CPU ms per 10,000 docs | per round: docs/s (of that round’s raw) |',
-      '|---|---:|---:|---:|---:|---|',
+      '| path | docs/s | of raw (median of per-round ratios) | ms per `_bulk` request | Node CPU ms per 10,000 docs | Elasticsearch CPU ms per 10,000 docs | machine busy (all cores, kernel included) | per round: docs/s (of that round’s raw) |',
+      '|---|---:|---:|---:|---:|---:|---:|---|',
       row('raw', 'raw `_bulk`: the very request bodies the indexer sends, built before the clock starts, one request at a time'),
       row('index', '**index path**: store + spool (one SQLite transaction) → indexer → `_bulk`'),
       row('client', '`client.bulk` over the same documents as JSON text (the client joins and encodes the NDJSON per request)'),
@@ -438,9 +464,9 @@ async function main(): Promise<void> {
       '',
       `CPU per mention of each stage alone (no Elasticsearch): normalise (\`toMention\`) ${costs.normalise!.toFixed(0)} µs, score ${costs.score!.toFixed(0)} µs, store + spool ${costs.store!.toFixed(0)} µs.`,
       '',
-      `How to read it. Elasticsearch is the bottleneck of every path: requests go one at a time, and the indexer reads the next batch while one is in flight and sends it before settling the one just answered, so the node is not left waiting. What differs is how long a request takes: ${ms('raw')} ms in raw, where Node does nothing but send, against ${ms('index')} ms in the index path, where Node spends ${cpu('index')} ms of CPU per 10,000 documents storing them and running the indexer. On this 2-core machine the node averages about one core but needs both at moments (its HTTP layer, refresh and merges beside the write thread), so whatever Node computes meanwhile slows its requests; during development the same raw requests took ~15 % longer while Node's main thread was kept busy, and just as long when a worker thread sent them instead, so it is the cores, not the event loop. Less CPU per stored mention is what moves the figure, and so do fewer bytes written: with the state file on tmpfs (a development variant of this benchmark, 21 rounds, fresh files) the index path reached 84–87 % of raw against 80–81 % on the disk the node writes its translog to. The replay row shows what the indexing machinery costs with no mentions being stored.`,
+      `How to read it. Elasticsearch is the bottleneck of every path: requests go one at a time, and the indexer reads the next batch while one is in flight and sends it before settling the one just answered, so the node is not left waiting. What differs is how long a request takes: ${ms('raw')} ms in raw, where Node does nothing but send, against ${ms('index')} ms in the index path, where Node spends ${cpu('index')} ms of CPU per 10,000 documents storing them and running the indexer. The node itself spends about as much CPU per document on both (${esMs('raw')} and ${esMs('index')} ms per 10,000), and the machine is not saturated on average (${share('raw')} of its cores busy during raw, ${share('index')} during the index path): a request runs mostly on one write thread, and the node needs the second core only at moments (its HTTP layer, refresh, flushes, merges and garbage collection beside the write thread), so whatever Node computes at those moments slows its requests; during development the same raw requests took ~15 % longer while Node's main thread was kept busy, and just as long when a worker thread sent them instead, so it is the cores, not the event loop. Less CPU per stored mention is what moves the figure, and so do fewer bytes written: with the state file on tmpfs (a development variant of this benchmark, 21 rounds, fresh files) the index path reached 84–87 % of raw against 80–81 % on the disk the node writes its translog to. The replay row shows what the indexing machinery costs with no mentions being stored.`,
       '',
-      `Why one state file for the run: until 2026-11-21 every round wrote a fresh one. Writing into one long-lived file instead, as the daemon does, the index path fell to 74–75 % of raw (two development runs of 21 rounds; Node CPU 910–980 ms per 10,000 documents): mention ids are hashes, so each new id rewrote a random 16 KiB page of \`seen\`'s id index, and the larger \`seen\` grew, the more distinct pages each batch touched. New ids now go to a small \`seen_recent\` table that is folded into \`seen\` in id order every 4,096 ids (migration 6); at 300,000 seen ids storing a mention with its spool row writes 19 KiB instead of 41 and takes ~46 µs of CPU instead of ~59–61 (bench/state-file.ts, next section), and the long-lived file measured 81.6 % (21 rounds). Tried and left out, measured the same way: checkpointing the WAL in a worker thread (the main thread no longer stalls up to ~50 ms per checkpoint, but the ratio did not move) and deferring checkpoints past the clock (better only until the deferred checkpoint was counted).`,
+      `Why one state file for the run: until 2026-11-21 every round wrote a fresh one. Writing into one long-lived file instead, as the daemon does, the index path fell to 74–75 % of raw (two development runs of 21 rounds; Node CPU 910–980 ms per 10,000 documents): mention ids are hashes, so each new id rewrote a random 16 KiB page of \`seen\`'s id index, and the larger \`seen\` grew, the more distinct pages each batch touched. New ids now go to a small \`seen_recent\` table that is folded into \`seen\` in id order every 4,096 ids (migration 6); at 300,000 seen ids storing a mention with its spool row writes 19 KiB instead of 41 and takes ~46 µs of CPU instead of ~59–61 (bench/state-file.ts, next section), and the long-lived file measured 81.6 % (21 rounds). Tried and left out, measured the same way: checkpointing the WAL in a worker thread (the main thread no longer stalls up to ~50 ms per checkpoint, but the ratio did not move) and deferring checkpoints past the clock (better only until the deferred checkpoint was counted). Also left out: checkpointing every 4,000 WAL pages instead of 1,000, and 4 KiB pages instead of 16 KiB (each run against the current file in the same rounds, 12 rounds: +2.5 and +4.9 points, with Node's CPU unchanged and per-round ratios from 53 % to 105 %, which is no difference this benchmark can resolve).`,
       '<!-- es-ingest:end -->',
     ].join('\n');
     process.stdout.write(`${section}\n`);
