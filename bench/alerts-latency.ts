@@ -20,7 +20,7 @@ import { builtinRegistry } from '../src/connectors/builtin';
 import { silentLogger } from '../src/core/logger';
 import { WebhookReceiver } from '../src/demo/webhook-receiver';
 import { App } from '../src/pipeline/app';
-import { writeSection } from './backtest-1m';
+import { writeSection } from './doc-section';
 
 const ROOT = resolve(__dirname, '..');
 const SECRET = `whsec_${Buffer.from('alerts-latency-bench-secret-key!').toString('base64')}`;

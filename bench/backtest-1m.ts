@@ -10,12 +10,13 @@
  * lexicon, and replaying the rule every 15 minutes with the daemon's own evaluation code (crisis
  * levels and the weekly hot-spot). The gate (issue 5) is under 60 s; exit status 1 above it.
  */
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BacktestReport } from '../src/cli/commands/backtest';
 import { main } from '../src/cli/main';
 import { seededRandom } from '../src/core/seeded-random';
+import { writeSection } from './doc-section';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -154,17 +155,6 @@ async function run(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Replace this bench's own marked section, or append it; other sections are left as they are. */
-export function writeSection(path: string, section: string, name: string): void {
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  const next = i >= 0 && j > i ? text.slice(0, i) + section + text.slice(j + end.length) : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
 }
 
 if (require.main === module) {

@@ -31,7 +31,7 @@ import { loadProject } from '../src/config/load';
 import { builtinRegistry } from '../src/connectors/builtin';
 import { ManualClock } from '../src/core/clock';
 import { App } from '../src/pipeline/app';
-import { writeSection } from './backtest-1m';
+import { writeSection } from './doc-section';
 
 const ROOT = resolve(__dirname, '..');
 const SECRET = `whsec_${Buffer.from('daemon-memory-bench-secret-key!!').toString('base64')}`;

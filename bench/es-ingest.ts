@@ -29,9 +29,9 @@
  */
 import { Client } from '@elastic/elasticsearch';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadRuleFile } from '../src/config/load';
 import { ManualClock } from '../src/core/clock';
 import { silentLogger } from '../src/core/logger';
@@ -47,6 +47,7 @@ import { openStateStore, type StateStore } from '../src/store/state-store';
 import { createScorer, type Scorer } from '../src/text/scorer';
 import { toMention } from '../src/text/to-mention';
 import { defaultLexiconPath, loadLexicon } from '../src/text/lexicon';
+import { writeSection } from './doc-section';
 
 const ROOT = resolve(__dirname, '..');
 function arg(name: string, fallback?: string): string | undefined {
@@ -471,7 +472,7 @@ async function main(): Promise<void> {
     ].join('\n');
     process.stdout.write(`${section}\n`);
     const target = arg('write');
-    if (target) writeSection(resolve(target), section);
+    if (target) writeSection(resolve(target), section, 'es-ingest');
     if (ratio < 0.8) process.exitCode = 1;
   } finally {
     for (const x of used) {
@@ -481,14 +482,6 @@ async function main(): Promise<void> {
     for (const store of stateFiles.values()) store.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Replace this benchmark's section in the file (other sections stay), or append it. */
-function writeSection(path: string, section: string): void {
-  if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const re = /<!-- es-ingest:start -->[\s\S]*?<!-- es-ingest:end -->/;
-  writeFileSync(path, re.test(current) ? current.replace(re, section) : `${current.trimEnd()}\n\n${section}\n`);
 }
 
 main().catch((err: unknown) => {

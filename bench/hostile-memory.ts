@@ -29,7 +29,7 @@ import { silentLogger } from '../src/core/logger';
 import { App } from '../src/pipeline/app';
 import { rss } from '../test/helpers/feed-host';
 import { GiB, HostileServer, transportRoutes } from '../test/hostile/hostile-server';
-import { writeSection } from './backtest-1m';
+import { writeSection } from './doc-section';
 
 const ROOT = resolve(__dirname, '..');
 const NOW = Date.parse('2026-03-16T02:30:00Z');

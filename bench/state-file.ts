@@ -26,7 +26,7 @@ import { openDatabase } from '../src/store/database';
 import { IndexSpoolRepo } from '../src/store/index-spool-repo';
 import { MentionsRepo, SEEN_FOLD_AT } from '../src/store/mentions-repo';
 import { scoredMention } from '../test/helpers/scored-mention';
-import { writeSection } from './backtest-1m';
+import { writeSection } from './doc-section';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
