@@ -32,6 +32,7 @@ import { builtinRegistry } from '../src/connectors/builtin';
 import { ManualClock } from '../src/core/clock';
 import { App } from '../src/pipeline/app';
 import { writeSection } from './doc-section';
+import { median } from './order-stats';
 
 const ROOT = resolve(__dirname, '..');
 const SECRET = `whsec_${Buffer.from('daemon-memory-bench-secret-key!!').toString('base64')}`;
@@ -178,7 +179,6 @@ recipients:
   await new Promise((r) => world.once('exit', r));
   rmSync(dir, { recursive: true, force: true });
 
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const secondHalf = hourly.filter((h) => h.hour > HOURS / 2);
   const f0 = (x: number): string => x.toFixed(0);
   const f1 = (x: number): string => x.toFixed(1);

@@ -26,6 +26,7 @@ import { builtinRegistry } from '../src/connectors/builtin';
 import { ManualClock } from '../src/core/clock';
 import { silentLogger } from '../src/core/logger';
 import { App } from '../src/pipeline/app';
+import { median } from './order-stats';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -132,7 +133,6 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 
   const steady = rows.slice(1);
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const f0 = (x: number): string => x.toFixed(0);
   const f1 = (x: number): string => x.toFixed(1);
   const table = rows

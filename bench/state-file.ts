@@ -27,6 +27,7 @@ import { IndexSpoolRepo } from '../src/store/index-spool-repo';
 import { MentionsRepo, SEEN_FOLD_AT } from '../src/store/mentions-repo';
 import { scoredMention } from '../test/helpers/scored-mention';
 import { writeSection } from './doc-section';
+import { median } from './order-stats';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -100,7 +101,6 @@ function pass(dir: string, seen: number, foldAt: number, tag: string): Pass {
   }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'yuqing-state-bench-'));

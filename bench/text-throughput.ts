@@ -34,6 +34,7 @@ import { codesToString } from '../src/text/unit-buffer';
 import type { RuleFile } from '../src/config/rule-schema';
 import { allTerms, benchmarkRules, benchmarkTexts } from './text-corpus';
 import { writeSection } from './doc-section';
+import { median } from './order-stats';
 
 type Tokenizers = typeof import('natural/lib/natural/tokenizers');
 type NaturalSentiment = typeof import('natural/lib/natural/sentiment');
@@ -168,9 +169,6 @@ function perSecond(runs: ReadonlyArray<{ fn: (t: string) => unknown; texts: read
   return rates.map(median);
 }
 
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-}
 
 interface Run {
   rules: number;
