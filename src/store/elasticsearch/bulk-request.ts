@@ -29,16 +29,16 @@ const FILTER_PATH = 'errors,items.*.status,items.*.error';
 type BulkItem = { status?: number; error?: BulkItemError };
 
 /**
- * Send one `_bulk` request for the rows (their JSON text is used as is) and classify every item.
+ * Send one `_bulk` request for the rows (their JSON text is used as is; `body` when built beforehand) and classify every item.
  * @returns one outcome per row, in row order
  * @throws IndexError when the request as a whole fails (unreachable, timeout, 429/5xx, auth…): no row
  *   was settled, so the caller keeps them all
  */
-export async function sendBulk(client: Client, rows: readonly SpooledRow[]): Promise<ItemOutcome[]> {
+export async function sendBulk(client: Client, rows: readonly SpooledRow[], body: Buffer = bulkBody(rows)): Promise<ItemOutcome[]> {
   let response: { errors?: boolean; items?: Array<Record<string, BulkItem>> };
   try {
     // The transport sends a Buffer body as it is (no NDJSON serialisation, no string encoding).
-    response = await client.transport.request({ method: 'POST', path: '/_bulk', querystring: { filter_path: FILTER_PATH }, bulkBody: bulkBody(rows) });
+    response = await client.transport.request({ method: 'POST', path: '/_bulk', querystring: { filter_path: FILTER_PATH }, bulkBody: body });
   } catch (err) {
     throw toIndexError(err, '批次寫入 (_bulk) ');
   }

@@ -157,15 +157,27 @@ describe('SpoolIndexer', () => {
     expect(node.requests).toEqual([['a', 'b'], ['a', 'b'], ['c', 'd'], ['e']]);
   });
 
-  /** The indexer's sends and settlements, in the order it made them (the requests still reach the local node). */
-  const traceCalls = (): string[] => {
+  /**
+   * The indexer's sends and settlements, in the order it made them (the requests still reach the local
+   * node); with `loop`, also its claims and a `turn` once the event loop has been through its I/O
+   * phase after a send (two immediates: the second runs after the next I/O phase).
+   */
+  const traceCalls = ({ loop = false } = {}): string[] => {
     const trace: string[] = [];
     const request = client.transport.request.bind(client.transport);
     jest.spyOn(client.transport, 'request').mockImplementation(((params: { bulkBody: Buffer }, options?: unknown) => {
       const docs = params.bulkBody.toString().split('\n').filter((_, i) => i % 2 === 1 && _ !== '');
       trace.push(`send ${docs.map((d) => (JSON.parse(d) as { id: string }).id).join('')}`);
+      if (loop) setImmediate(() => setImmediate(() => trace.push('turn')));
       return request(params as never, options as never);
     }) as never);
+    if (loop) {
+      const claim = spool.claim.bind(spool);
+      jest.spyOn(spool, 'claim').mockImplementation((...args) => {
+        trace.push('claim');
+        return claim(...args);
+      });
+    }
     const settle = spool.settle.bind(spool);
     jest.spyOn(spool, 'settle').mockImplementation((s, now) => {
       trace.push(`settle ${s.done.length}+${s.retry.length}`);
@@ -188,6 +200,19 @@ describe('SpoolIndexer', () => {
     expect(trace).toEqual(['send ab', 'send cd', 'settle 2+0', 'send ef', 'settle 2+0', 'settle 2+0']);
     expect(node.requests).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f']]);
     expect(indexer.health().totals.indexed).toBe(6);
+  });
+
+  it('lets every request leave before its SQLite work: an event-loop turn separates a send from the next claim or settle', async () => {
+    enqueue('a', 'b', 'c', 'd', 'e', 'f', 'g');
+    const trace = traceCalls({ loop: true });
+    const indexer = make({ maxDocs: 2 });
+    indexer.start();
+    await drained();
+    await indexer.stop();
+    expect(node.requests).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f'], ['g']]);
+    // What follows each send first: the event-loop turn the body's remaining writes need, not SQLite.
+    const sqliteAfterSend = trace.map((t, i) => (t.startsWith('send') ? trace.slice(i + 1).find((u) => u === 'turn' || u === 'claim' || u.startsWith('settle')) : undefined)).filter(Boolean);
+    expect(sqliteAfterSend).toEqual(['turn', 'turn', 'turn', 'turn']);
   });
 
   it('sends nothing ahead after an item to retry: the backoff comes first', async () => {
