@@ -169,7 +169,6 @@ function perSecond(runs: ReadonlyArray<{ fn: (t: string) => unknown; texts: read
   return rates.map(median);
 }
 
-
 interface Run {
   rules: number;
   terms: number;
