@@ -36,7 +36,7 @@ export const elasticsearchConfigSchema = z
         maxDocs: z.number().int().min(1).max(10_000).default(500),
         /** Bytes of NDJSON per `_bulk` request at most (a single larger document is sent alone). */
         maxBytes: z.number().int().min(16_384).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
-        /** How often an empty spool is looked at again. */
+        /** How often an empty spool is looked at again (newly stored mentions and alert changes wake the indexer at once). */
         idleMs: z.number().int().min(50).default(1_000),
       })
       .prefault({}),

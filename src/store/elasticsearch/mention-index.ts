@@ -80,8 +80,17 @@ export class MentionIndex {
     this.client = options.client ?? createEsClient(config, { env: options.env, baseDir: options.baseDir });
     this.spool = new IndexSpoolRepo(store.db);
     this.feed = new AlertIndexFeed(store.db, this.spool, this.names);
-    this.onStored = mentionSpoolHook(this.spool, clock, this.names);
-    this.onAlertTextPruned = (alertIds) => void this.feed.respool(alertIds, clock.now());
+    const spoolMention = mentionSpoolHook(this.spool, clock, this.names);
+    // Waking from inside the storing transaction is safe: the indexer's loop resumes in a promise
+    // step, which runs only after this synchronous transaction has committed (or rolled back, and
+    // then finds nothing new). After the first mention the wake is a no-op until the loop sleeps again.
+    this.onStored = (m, atMs) => {
+      spoolMention(m, atMs);
+      this.indexer.wake();
+    };
+    this.onAlertTextPruned = (alertIds) => {
+      if (this.feed.respool(alertIds, clock.now()) > 0) this.indexer.wake();
+    };
     this.indexer = new SpoolIndexer({
       client: this.client,
       spool: this.spool,
@@ -143,7 +152,10 @@ export class MentionIndex {
 
   /** Copy alert changes recorded in SQLite into the spool now (after detection, acknowledgement, delivery). */
   captureAlertChanges(): number {
-    return this.feed.pump(this.options.clock.now());
+    const copied = this.feed.pump(this.options.clock.now());
+    // An alert reaches Kibana now, not after the indexer's idle sleep (`bulk.idleMs`).
+    if (copied > 0) this.indexer.wake();
+    return copied;
   }
 
   /**

@@ -17,7 +17,11 @@ import { connectTestNode, dropIndices, refreshedCount, testIndexNames } from './
 
 const MIN = 60_000;
 
-/** A project on disk like a user's: yuqing.yaml with an elasticsearch block, the bundled rules, no connectors. */
+/**
+ * A project on disk like a user's: yuqing.yaml with an elasticsearch block, the bundled rules, no
+ * connectors. The indexer's idle sleep (30 s) is longer than any wait below: what gets indexed in
+ * time was woken by the storing or the alert change itself.
+ */
 function writeProject(dir: string, url: string, prefix: string): string {
   mkdirSync(join(dir, 'connectors'));
   const file = join(dir, 'yuqing.yaml');
@@ -27,7 +31,7 @@ function writeProject(dir: string, url: string, prefix: string): string {
       'storage: { sqlitePath: state/yuqing.db }',
       `paths: { rules: ${JSON.stringify(resolve(__dirname, '../../../rules'))}, connectors: connectors }`,
       'server: { enabled: false }',
-      `elasticsearch: { url: ${JSON.stringify(url)}, indexPrefix: ${prefix}, bulk: { idleMs: 50 }, retry: { initialBackoffMs: 100, maxBackoffMs: 1000 } }`,
+      `elasticsearch: { url: ${JSON.stringify(url)}, indexPrefix: ${prefix}, bulk: { idleMs: 30000 }, retry: { initialBackoffMs: 100, maxBackoffMs: 1000 } }`,
       'recipients:',
       '  pr-lead: { name: pr-lead }',
       '  legal: { name: legal }',
@@ -96,6 +100,18 @@ describe('the daemon with Elasticsearch configured', () => {
       expect(metrics).toMatch(/^yuqing_index_up 1$/m);
       expect(metrics).toMatch(/^yuqing_index_documents_total\{outcome="indexed"\} 3$/m);
       expect(metrics).toMatch(/^yuqing_index_last_success_timestamp_seconds \d{10}/m);
+
+      // A flare-up while the indexer sleeps: its mentions, then the alert detection opens, are indexed at once.
+      const flare = [2001, 2002, 2003, 2004].map((i) => scoredMention({ i, atMs: now - (50 - (i - 2000) * 10) * MIN, risk: 'high', sentiment: 'negative' }));
+      app.store.mentions.ingest(flare, systemClock.now(), app.index!.onStored);
+      await until('the flare indexed', async () => (await refreshedCount(client, names.mentionsAlias)) === history.length + fresh.length + flare.length, 10_000);
+      await until('settled spool', () => app.index!.spool.depth() === 0);
+      // The daemon's own detection tick may come first; either way detection copies the change to the spool.
+      app.detect();
+      const open = app.store.alerts.unresolved();
+      expect(open.map((a) => a.ruleId)).toEqual(['example-clinic']);
+      const openedEvent = { bool: { filter: [{ term: { kind: 'event' } }, { term: { type: 'opened' } }, { term: { alertId: open[0]!.id } }] } };
+      await until('the opened alert indexed', async () => (await refreshedCount(client, names.alertsIndex, openedEvent)) === 1, 10_000);
     } finally {
       await app.stop();
     }
