@@ -27,6 +27,21 @@ export type SourceFacts = SourceProblem;
 export interface AlertDrivers {
   topTerms: Array<{ term: string; count: number }>;
   topSources: Array<{ site: string; count: number }>;
+  /**
+   * Words of the window's mention titles that rose most against the baseline's (src/pipeline/rising-terms.ts),
+   * found when the alert opened or last went up a level. Absent when turned off (`detection.risingTerms`)
+   * and in alerts recorded before it existed.
+   */
+  risingTerms?: RisingTermFact[];
+}
+
+/** One word that rose in an alert's window. */
+export interface RisingTermFact {
+  term: string;
+  /** Window mentions whose title has it. */
+  count: number;
+  /** Mentions expected to have it at the baseline's rate. */
+  expected: number;
 }
 
 /** One piece of evidence: enough to find, cite and verify the mention later. */

@@ -8,6 +8,7 @@ import { createAckRoute, type Route } from '../server/ack-handler';
 import { ackUrl, checkAckSecret } from '../server/ack-link';
 import type { StateStore } from '../store/state-store';
 import type { DetectDeps } from './detect';
+import { RisingTermsFinder } from './rising-terms';
 
 /** The alerting pieces the composition root wires: detection's dependencies and the server's ack route. */
 export interface AlertingSetup {
@@ -69,6 +70,7 @@ export function alertingSetup(o: AlertingSetupOptions): AlertingSetup {
       log: o.log,
       ...(link ? { ackUrl: link } : {}),
       redact: main.privacy.redact,
+      ...(main.detection.risingTerms ? { risingTerms: RisingTermsFinder.forRules(o.project.rules) } : {}),
     },
     routes,
   };

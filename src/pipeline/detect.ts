@@ -16,6 +16,7 @@ import type { StateStore } from '../store/state-store';
 import { storeDetectionData } from './detection-data';
 import { evaluateHotspots } from './evaluate-hotspot';
 import { evaluateRule } from './evaluate-rule';
+import { withRisingTerms, type RisingTermsFinder } from './rising-terms';
 
 export { EVIDENCE_LIMIT } from './evaluate-rule';
 
@@ -33,6 +34,8 @@ export interface DetectDeps {
   redact?: NoticeContext['redact'];
   /** Source-health alerts: the main config's `detection.sources` and the enabled connectors' ids. */
   sources?: { config: SourceHealthConfig; connectors: readonly string[] };
+  /** Finds the words that rose in a crisis alert's window (`detection.risingTerms`); absent: none listed. */
+  risingTerms?: RisingTermsFinder;
   /** Where a failing unit is reported (it never stops the others). Default: failures are rethrown. */
   log?: Logger;
 }
@@ -86,8 +89,9 @@ export function detectRule(deps: DetectDeps, rule: LoadedRule, nowMs: number): D
   const current = deps.store.alerts.active(rule.config.id);
   const e = evaluateRule(storeDetectionData(deps.store), rule, nowMs, current, deps.timeZone);
   deps.store.ruleState.markEvaluated(rule.config.id, nowMs);
-  const queued = commit(deps, rule, current, e.result, nowMs);
-  return { ruleId: rule.config.id, key: rule.config.id, kind: 'crisis', signal: e.signal, graded: e.graded, alert: e.result.alert, events: e.result.events, queued };
+  const result = deps.risingTerms ? withRisingTerms(deps.risingTerms, (...a) => deps.store.mentions.titlesBetween(...a), rule, e, current, nowMs) : e.result;
+  const queued = commit(deps, rule, current, result, nowMs);
+  return { ruleId: rule.config.id, key: rule.config.id, kind: 'crisis', signal: e.signal, graded: e.graded, alert: result.alert, events: result.events, queued };
 }
 
 /** Evaluate a rule's weekly hot-spots (nothing when it has no `weeklyHotspot`). */

@@ -67,6 +67,7 @@ export class MentionsRepo {
   private readonly hitStmt;
   private readonly windowStmt;
   private readonly countsStmt;
+  private readonly titlesStmt;
   private readonly ingestTx;
   private readonly recentGet;
   private readonly markSeenTx;
@@ -95,6 +96,9 @@ export class MentionsRepo {
     );
     this.countsStmt = db.prepare<[number, number, string, number, number], { b: number; n: number }>(
       'SELECT (at_ms - ?) / ? AS b, COUNT(*) AS n FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? GROUP BY b',
+    );
+    this.titlesStmt = db.prepare<[string, number, number, number], { title: string | null }>(
+      "SELECT json_extract(evidence, '$.title') AS title FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms DESC LIMIT ?",
     );
     this.recentGet = db.prepare<[string], { id: string }>('SELECT id FROM seen_recent WHERE id = ?');
     this.markSeenTx = db.transaction((mentions: ReadonlyArray<Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>>, nowMs: number) => {
@@ -178,6 +182,11 @@ export class MentionsRepo {
       site: r.site,
       evidence: JSON.parse(r.evidence) as EvidenceItem,
     }));
+  }
+
+  /** Titles of a rule's hits in [fromMs, toMs), newest first, at most `limit` (the evidence keeps 200 characters of each). */
+  titlesBetween(ruleId: string, fromMs: number, toMs: number, limit: number): string[] {
+    return this.titlesStmt.all(ruleId, fromMs, toMs, limit).map((r) => r.title ?? '');
   }
 
   /** Hit counts of a rule per bucket over [fromMs, toMs), oldest first; `toMs - fromMs` is a multiple of `bucketMs`. */

@@ -15,6 +15,13 @@ describe('renderWebhookPayload', () => {
     expect(p.data.summary.subject).toBe('【輿情警示 L2→L3・升級】範例診所：醫療糾紛（須於 11/21 14:20 前回應）');
   });
 
+  it('carries the rising words of the window with their counts, and null where none were looked for', () => {
+    const drivers = { topTerms: [], topSources: [], risingTerms: [{ term: '毀容', count: 5, expected: 0.025 }] };
+    expect(renderWebhookPayload(makeNotice({}, { drivers })).data.alert.risingTerms).toEqual([{ term: '毀容', count: 5, expected: 0.025 }]);
+    expect(renderWebhookPayload(makeNotice({}, { drivers: { topTerms: [], topSources: [], risingTerms: [] } })).data.alert.risingTerms).toEqual([]);
+    expect(renderWebhookPayload(makeNotice()).data.alert.risingTerms).toBeNull();
+  });
+
   it('uses null, not a missing key, for values that do not apply', () => {
     const p = renderWebhookPayload(makeNotice());
     expect(p.data.alert.acknowledgedAt).toBeNull();

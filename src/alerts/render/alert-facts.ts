@@ -48,6 +48,11 @@ export interface AlertFacts {
   /** Topics hit in the window, highest risk first, then most mentions. */
   riskTopics: Array<{ id: string; name: string; risk: RiskLevel; riskLabel: string; count: number }>;
   topTerms: Array<{ term: string; count: number }>;
+  /**
+   * Words of the titles that rose most against the baseline (`expected`: mentions the baseline's rate
+   * predicts, one decimal); undefined when not looked for (hot-spot and source alerts, or turned off).
+   */
+  risingTerms: Array<{ term: string; count: number; expected: string }> | undefined;
   topSources: Array<{ site: string; count: number }>;
   deadlines: DeadlineFact[];
   /** The time "time left" is measured from, local. */
@@ -171,6 +176,7 @@ export function buildAlertFacts(notice: AlertNotice, options: AlertFactsOptions 
     negative: { count: alert.signal.negative, total: alert.signal.mentions, share: formatPercent(alert.signal.negativeShare) },
     riskTopics,
     topTerms: notice.topTerms.slice(0, maxTop).map((t) => ({ term: oneLine(t.term, 40), count: t.count })),
+    risingTerms: alert.drivers?.risingTerms?.slice(0, maxTop).map((t) => ({ term: oneLine(t.term, 40), count: t.count, expected: t.expected < 0.1 ? '<0.1' : formatDecimal(t.expected) })),
     topSources: notice.topSources.slice(0, maxTop).map((s) => ({ site: oneLine(s.site, 60), count: s.count })),
     deadlines,
     asOf: formatLocal(nowMs, tz),
@@ -189,6 +195,11 @@ export function buildAlertFacts(notice: AlertNotice, options: AlertFactsOptions 
   };
   facts.subject = buildSubject(notice, ruleName, riskTopics, deadlines);
   return facts;
+}
+
+/** `毀容 ×5（預期 0.3）、退費 ×4（預期 0.5）`, or a note when no word rose. */
+export function risingText(terms: NonNullable<AlertFacts['risingTerms']>): string {
+  return terms.length ? terms.map((t) => `${t.term} ×${t.count}（預期 ${t.expected}）`).join('、') : '（無明顯上升的詞）';
 }
 
 function topicNameMap(notice: AlertNotice): Record<string, string> {

@@ -1,5 +1,5 @@
 import type { CrisisLevel } from '../../core/types';
-import type { AlertFacts } from './alert-facts';
+import { risingText, type AlertFacts } from './alert-facts';
 import { escapeHtml as esc } from './html-escape';
 
 /**
@@ -81,6 +81,7 @@ export function renderEmailHtml(f: AlertFacts): string {
     table([
       ['風險主題', f.riskTopics.length ? f.riskTopics.map((t) => `${esc(t.name)}（${esc(t.id)}，${esc(t.riskLabel)}）：${t.count} 則`).join('<br>') : '（窗口內未命中風險主題）'],
       ['熱門詞', f.topTerms.length ? f.topTerms.map((t) => `${esc(t.term)} ×${t.count}`).join('、') : '（無）'],
+      ...(f.risingTerms ? ([['上升詞（標題，與基準期比）', esc(risingText(f.risingTerms))]] as Array<[string, string]>) : []),
       ['主要來源', f.topSources.length ? f.topSources.map((s) => `${esc(s.site)} ×${s.count}`).join('、') : '（無）'],
     ]),
   );

@@ -113,6 +113,8 @@ export interface WebhookAlert {
   /** Topics hit in the window, riskiest first. `risk` is `none` when the rule file did not say. */
   topics: Array<{ id: string; name: string; risk: RiskLevel; count: number }>;
   topTerms: Array<{ term: string; count: number }>;
+  /** Words of the titles that rose most against the baseline; null when not looked for (hot-spot and source alerts, or turned off). */
+  risingTerms: Array<{ term: string; count: number; expected: number }> | null;
   topSources: Array<{ site: string; count: number }>;
 }
 
@@ -207,6 +209,7 @@ export function renderWebhookPayload(notice: AlertNotice): WebhookPayload {
         },
         topics: facts.riskTopics.map((t) => ({ id: t.id, name: t.name, risk: t.risk, count: t.count })),
         topTerms: facts.topTerms,
+        risingTerms: alert.drivers?.risingTerms?.map((t) => ({ term: t.term.slice(0, 40), count: t.count, expected: t.expected })) ?? null,
         topSources: facts.topSources,
       },
       event: { type: notice.event, label: facts.event.label, at: iso(notice.eventAt), fromLevel: notice.fromLevel ?? null, toLevel: alert.level },
