@@ -134,7 +134,7 @@ export const mainConfigSchema = z.strictObject({
       sources: sourceHealthSchema.prefault({}),
       /**
        * List the words that rose in a crisis alert's window (mention titles, jieba). The segmenter is
-       * built at the first alert that needs it: ~0.3 s and ~110 MiB resident from then on.
+       * built at the first alert that needs it: ~0.3 s and 50–110 MiB resident from then on (bench/daemon-memory.ts).
        */
       risingTerms: z.boolean().default(true),
     })

@@ -17,7 +17,7 @@ export type TitlesBetween = (ruleId: string, fromMs: number, toMs: number, limit
  * Finds the words that rose in a window's mention titles against the baseline's: "what is driving
  * the spike", beyond the rule's own terms. Titles because both stores keep them (the evidence of
  * every hit), with or without Elasticsearch. The segmenter (jieba, every rule's terms as whole
- * words) takes ~0.3 s and ~110 MiB to build, so it is built at the first alert that needs it, not
+ * words) takes ~0.3 s and 50–110 MiB resident to build, so it is built at the first alert that needs it, not
  * at start.
  */
 export class RisingTermsFinder {
