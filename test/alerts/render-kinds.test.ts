@@ -1,6 +1,9 @@
 import { buildAlertFacts } from '../../src/alerts/render/alert-facts';
 import { chatSummary, renderChatText } from '../../src/alerts/render/chat-text';
 import { describeCondition } from '../../src/alerts/render/condition-words';
+import { renderDiscordMessage } from '../../src/alerts/render/discord-message';
+import { renderSlackMessage } from '../../src/alerts/render/slack-message';
+import { renderTeamsMessage } from '../../src/alerts/render/teams-card';
 import { renderEmail } from '../../src/alerts/render/email';
 import { renderWebhookPayload } from '../../src/alerts/render/webhook-payload';
 import { EVENT_AT, makeEvidence, makeNotice } from '../helpers/alert-fixtures';
@@ -84,6 +87,21 @@ describe('chat text', () => {
     expect(short).toContain('回應期限 2025-11-21 14:20');
     expect(short).toContain(`確認收到：${many.ackUrl}`);
     expect(short.split('很長的標題').length).toBeLessThan(full.split('很長的標題').length);
+  });
+});
+
+describe('rising words in chat messages', () => {
+  it('lists the words that rose, when any did, beside the topics; none of it when none were looked for or none rose', () => {
+    const risingTerms = [{ term: '毀容', count: 5, expected: 0.025 }, { term: '退費', count: 3, expected: 0.4 }];
+    const s = chatSummary(buildAlertFacts(makeNotice({}, { drivers: { topTerms: [], topSources: [], risingTerms } })));
+    expect(s.rising).toBe('上升詞：毀容 5、退費 3');
+    expect(renderChatText(s)).toContain('上升詞：毀容 5、退費 3');
+    expect(renderDiscordMessage(buildAlertFacts(makeNotice({}, { drivers: { topTerms: [], topSources: [], risingTerms } })), new Date(EVENT_AT).toISOString()).embeds[0]!.fields).toContainEqual({ name: '上升詞', value: '毀容 5、退費 3' });
+    const facts = buildAlertFacts(makeNotice({}, { drivers: { topTerms: [], topSources: [], risingTerms } }));
+    expect(JSON.stringify(renderSlackMessage(facts))).toContain('上升詞：毀容 5、退費 3');
+    expect(JSON.stringify(renderTeamsMessage(facts))).toContain('上升詞：毀容 5、退費 3');
+    expect(chatSummary(buildAlertFacts(makeNotice({}, { drivers: { topTerms: [], topSources: [], risingTerms: [] } }))).rising).toBeUndefined();
+    expect(renderChatText(chatSummary(buildAlertFacts(makeNotice())))).not.toContain('上升詞');
   });
 });
 

@@ -18,6 +18,8 @@ export interface ChatSummary {
   volume?: string;
   /** `風險主題：醫療糾紛 5、服務客訴 2`. */
   topics?: string;
+  /** `上升詞：毀容 5、退費 3` — words of the titles that rose against the baseline (crises, when any did). */
+  rising?: string;
   /** `來源狀態：…` (source alerts). */
   source?: string;
   /** `回應期限 11/21 14:20（尚餘 15 分）`, `處理期限 …`. */
@@ -45,6 +47,7 @@ export function chatSummary(f: AlertFacts, maxSamples = 3): ChatSummary {
     s.reason = `原因：${f.reason.words}`;
     s.volume = `聲量：${f.volume.windowLength}內 ${f.volume.mentions} 則（基準 ${f.volume.baseline}、${f.volume.spikeRatio}）；負面 ${f.negative.count}/${f.negative.total}（${f.negative.share}）`;
     if (f.riskTopics.length) s.topics = `風險主題：${f.riskTopics.map((t) => `${t.name} ${t.count}`).join('、')}`;
+    if (f.risingTerms?.length) s.rising = `上升詞：${f.risingTerms.map((t) => `${t.term} ${t.count}`).join('、')}`;
   }
   return s;
 }
@@ -56,7 +59,7 @@ export function chatSummary(f: AlertFacts, maxSamples = 3): ChatSummary {
 export function renderChatText(s: ChatSummary, maxChars = 5000): string {
   const head = [s.subject, '', s.headline, s.action, '', ...s.deadlines];
   if (s.ackUrl) head.push(`確認收到：${s.ackUrl}`);
-  const body = [s.reason, s.volume, s.topics, s.source].filter((x): x is string => Boolean(x));
+  const body = [s.reason, s.volume, s.topics, s.rising, s.source].filter((x): x is string => Boolean(x));
   const samples = s.samples.map((x, i) => `${i + 1}. ${x.title}（${x.site}）${x.url ? `\n   ${x.url}` : ''}`);
   const parts = [head.join('\n'), body.join('\n'), samples.length ? `代表性提及：\n${samples.join('\n')}` : '', s.footer].filter(Boolean);
   let text = parts.join('\n\n');

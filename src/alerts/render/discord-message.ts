@@ -35,7 +35,7 @@ export function renderDiscordMessage(f: AlertFacts, eventAtIso: string): Discord
     { name: '狀態', value: cut(escapeDiscord(f.status.label), 1024), inline: true },
     ...f.deadlines.map((d) => ({ name: d.label, value: cut(escapeDiscord(`${d.at}（${d.state}）`), 1024), inline: true })),
   ];
-  for (const [name, text] of [['原因', s.reason], ['聲量', s.volume], ['風險主題', s.topics], ['來源狀態', s.source]] as const) {
+  for (const [name, text] of [['原因', s.reason], ['聲量', s.volume], ['風險主題', s.topics], ['上升詞', s.rising], ['來源狀態', s.source]] as const) {
     if (text) fields.push({ name, value: cut(escapeDiscord(text.replace(/^[^：]+：/, '')), 1024) });
   }
   if (s.samples.length) {
