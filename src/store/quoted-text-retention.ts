@@ -3,7 +3,7 @@ import type { Db } from './database';
 
 /**
  * Retention for the mention text that alerts quote. Deleting old mentions is not enough: an alert
- * keeps its evidence list (mention titles), every notice in the outbox a copy of the alert, and a
+ * keeps its evidence list (mention titles) and the words that rose in them, every notice in the outbox a copy of the alert, and a
  * document Elasticsearch rejected the whole mention. When a mention expires
  * (`storage.retentionDays`, the seeds' "delete after closing") the titles quoting it are replaced by
  * a marker — the alert itself stays, with its times, levels, KPI and evidence ids, URLs and content
@@ -41,8 +41,16 @@ function stripAlert(alert: AlertRecord, beforeMs: number): { alert: AlertRecord;
     source = { ...source, lastError: PRUNED_TEXT_MARKER };
     changed = true;
   }
-  const done = evidence.every((e) => e.title === PRUNED_TEXT_MARKER) && (!source?.lastError || source.lastError === PRUNED_TEXT_MARKER);
-  return { alert: changed ? { ...alert, evidence, ...(source ? { source } : {}) } : alert, changed, done };
+  // The rising words come from the titles of the window the alert opened (or last went up) in, no
+  // later than its evidence's: they go with the first title that expires (or with its last change).
+  let drivers = alert.drivers;
+  if (drivers?.risingTerms && (evidence.some((e) => e.title === PRUNED_TEXT_MARKER) || alert.updatedAt < beforeMs)) {
+    const { risingTerms: _gone, ...rest } = drivers;
+    drivers = rest;
+    changed = true;
+  }
+  const done = evidence.every((e) => e.title === PRUNED_TEXT_MARKER) && (!source?.lastError || source.lastError === PRUNED_TEXT_MARKER) && !drivers?.risingTerms;
+  return { alert: changed ? { ...alert, evidence, ...(source ? { source } : {}), ...(drivers ? { drivers } : {}) } : alert, changed, done };
 }
 
 /**

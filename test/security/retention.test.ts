@@ -54,6 +54,8 @@ recipients:
   });
 
   const rowsWith = (words: string[]): string[] => dumpDatabase(project.db).filter((r) => words.some((w) => r.includes(w)));
+  /** Sent or given-up notices that still carry the alert's rising words. */
+  const finishedWithRisingTerms = (): string[] => rowsWith(['risingTerms']).filter((r) => r.startsWith('outbox:') && !r.includes('"status":"pending"'));
 
   it('removes every trace of expired mention text and keeps the alert’s record', async () => {
     items.push(
@@ -73,6 +75,9 @@ recipients:
     // Before: the old text is in mentions, hits, the alert and its deliveries (so the check can fail).
     const before = new Set(rowsWith(OLD).map((r) => r.split(':')[0]));
     expect([...before].sort()).toEqual(expect.arrayContaining(['alerts', 'hits', 'mentions', 'outbox']));
+    // The words that rose in the alert's window come from those titles too.
+    expect(alert!.drivers?.risingTerms?.length).toBeGreaterThan(0);
+    expect(finishedWithRisingTerms().length).toBeGreaterThan(0);
     const pendingBefore = app.store.outbox.summary().pending;
     expect(pendingBefore).toBeGreaterThan(0);
 
@@ -91,6 +96,9 @@ recipients:
     expect(kept).toMatchObject({ status: 'resolved', level: alert!.level, openedAt: alert!.openedAt, resolvedAt: alert!.resolvedAt });
     expect(kept.evidence.map((e) => [e.mentionId, e.url, e.contentSha256])).toEqual(alert!.evidence.map((e) => [e.mentionId, e.url, e.contentSha256]));
     expect(kept.evidence.every((e) => e.title === PRUNED_TEXT_MARKER)).toBe(true);
+    expect(kept.drivers).toBeDefined();
+    expect(kept.drivers!.risingTerms).toBeUndefined();
+    expect(finishedWithRisingTerms()).toEqual([]);
     expect(app.store.outbox.forAlert(alert!.id).filter((d) => d.status === 'sent').length).toBeGreaterThan(0);
 
     // Idempotent.

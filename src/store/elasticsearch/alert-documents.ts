@@ -34,6 +34,11 @@ function signalDoc(alert: AlertRecord): Record<string, unknown> {
   };
 }
 
+/** The words that rose in the alert's window, best first (absent when none were looked for). */
+function risingTermsDoc(alert: AlertRecord): string[] | undefined {
+  return alert.drivers?.risingTerms?.map((t) => t.term);
+}
+
 function evidenceDoc(alert: AlertRecord): Array<Record<string, unknown>> {
   return alert.evidence.map((e) => ({
     mentionId: e.mentionId,
@@ -73,6 +78,7 @@ export function alertStateDocument(alert: AlertRecord): AlertIndexDocument {
     reason: alert.reason,
     recipients: alert.notified,
     signal: signalDoc(alert),
+    risingTerms: risingTermsDoc(alert),
     evidence: evidenceDoc(alert),
   });
 }
@@ -104,6 +110,7 @@ export function alertEventDocument(alert: AlertRecord, event: AlertEvent, levelA
     recipients: event.recipients,
     detail,
     signal: signalDoc(alert),
+    risingTerms: risingTermsDoc(alert),
     evidence: evidenceDoc(alert),
   });
 }

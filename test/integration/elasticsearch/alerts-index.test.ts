@@ -4,6 +4,7 @@ import type { MainConfig } from '../../../src/config/main-schema';
 import { ManualClock } from '../../../src/core/clock';
 import { silentLogger } from '../../../src/core/logger';
 import { detectRule } from '../../../src/pipeline/detect';
+import { RisingTermsFinder } from '../../../src/pipeline/rising-terms';
 import { AlertIndexFeed } from '../../../src/store/elasticsearch/alert-feed';
 import { setupIndices } from '../../../src/store/elasticsearch/setup';
 import { SpoolIndexer } from '../../../src/store/elasticsearch/spool-indexer';
@@ -32,6 +33,7 @@ interface AlertDoc {
   acknowledgedBy?: string;
   evidence?: Array<{ mentionId: string; url: string; title: string }>;
   delivery?: { outcome: string; channel: string; recipient: string; error?: string };
+  risingTerms?: string[];
 }
 
 describe('alerts and their lifecycle in the alerts index', () => {
@@ -80,11 +82,11 @@ describe('alerts and their lifecycle in the alerts index', () => {
     const rule = exampleRule();
     store.ruleState.historyStart(rule.config.id, NOW - 20 * 24 * 60 * MIN);
     // A medical-dispute flare-up: four high-risk, negative mentions within the hour.
-    const flare = [1, 2, 3, 4].map((i) => scoredMention({ i, atMs: NOW - (50 - i * 10) * MIN, risk: 'high', sentiment: 'negative' }));
+    const flare = [1, 2, 3, 4].map((i) => ({ ...scoredMention({ i, atMs: NOW - (50 - i * 10) * MIN, risk: 'high', sentiment: 'negative' }), title: `範例診所 術後毀容 第 ${i} 篇` }));
     store.mentions.ingest(flare, NOW);
 
     clock.set(NOW);
-    const opened = detectRule({ store, recipients: RECIPIENTS, timeZone: 'Asia/Taipei' }, rule, NOW);
+    const opened = detectRule({ store, recipients: RECIPIENTS, timeZone: 'Asia/Taipei', risingTerms: RisingTermsFinder.forRules([rule]) }, rule, NOW);
     expect(opened.events.map((e) => e.type)).toEqual(['opened']);
     const alert = opened.alert!;
 
@@ -113,9 +115,12 @@ describe('alerts and their lifecycle in the alerts index', () => {
       [`${alert.id}:2`, 'resolved', 'L3'],
     ]);
     expect(events[1]!.acknowledgedBy).toBe('王經理');
+    // The words that rose when it opened, on the events and the state: Kibana can list what drove each alert.
+    expect(events[0]!.risingTerms).toContain('毀容');
 
     const [state] = docs.filter((d) => d.kind === 'alert');
     expect(state).toMatchObject({ _id: alert.id, status: 'resolved', level: 'L3', acknowledgedBy: '王經理' });
+    expect(state!.risingTerms).toEqual(alert.drivers!.risingTerms!.map((t) => t.term));
     expect(state!._version).toBe(store.alerts.get(alert.id)!.updatedAt);
     expect(state!.evidence?.map((e) => e.mentionId).sort()).toEqual(flare.map((m) => m.id).sort());
 
@@ -127,9 +132,9 @@ describe('alerts and their lifecycle in the alerts index', () => {
 
   it('after retention replaces the titles an alert quotes, the index holds the alert and its events without them', async () => {
     const rule = exampleRule();
-    const deps = { store, recipients: RECIPIENTS, timeZone: 'Asia/Taipei' };
+    const deps = { store, recipients: RECIPIENTS, timeZone: 'Asia/Taipei', risingTerms: RisingTermsFinder.forRules([rule]) };
     store.ruleState.historyStart(rule.config.id, NOW - 20 * 24 * 60 * MIN);
-    const flare = [1, 2, 3, 4].map((i) => scoredMention({ i, atMs: NOW - (50 - i * 10) * MIN, risk: 'high', sentiment: 'negative' }));
+    const flare = [1, 2, 3, 4].map((i) => ({ ...scoredMention({ i, atMs: NOW - (50 - i * 10) * MIN, risk: 'high', sentiment: 'negative' }), title: `範例診所 術後毀容 第 ${i} 篇` }));
     store.mentions.ingest(flare, NOW);
     clock.set(NOW);
     const alert = detectRule(deps, rule, NOW).alert!;
@@ -139,6 +144,7 @@ describe('alerts and their lifecycle in the alerts index', () => {
     const titles = flare.map((m) => m.title);
     const quoted = (docs: unknown[]) => titles.filter((t) => JSON.stringify(docs).includes(t));
     expect(quoted(await alertDocs())).toEqual(titles);
+    expect((await alertDocs()).filter((d) => d.kind !== 'delivery').every((d) => d.risingTerms?.includes('毀容'))).toBe(true);
 
     // Retention, past the mentions' publication: the titles go from SQLite and, through the feed, from the index.
     const feed = new AlertIndexFeed(store.db, spool, names);
@@ -154,6 +160,8 @@ describe('alerts and their lifecycle in the alerts index', () => {
     ]);
     for (const d of docs.filter((x) => x.kind !== 'delivery')) {
       expect(d.evidence?.map((e) => e.title)).toEqual(flare.map(() => PRUNED_TEXT_MARKER));
+      // The rising words came from those titles: gone with them.
+      expect(d.risingTerms).toBeUndefined();
       expect(d.evidence?.map((e) => e.mentionId).sort()).toEqual(flare.map((m) => m.id).sort());
     }
   });
