@@ -14,7 +14,10 @@ const T = Date.now() - 5 * DAY;
 
 const alerts: AlertRecord[] = [
   makeAlert({ id: 'a1', peakLevel: 'L3', level: 'L3', openedAt: T, status: 'resolved', timeToAckMs: 10 * MIN, ackWithinSla: true, acknowledgedAt: T + 10 * MIN, timeToResolveMs: 180 * MIN, resolvedAt: T + 180 * MIN }),
-  makeAlert({ id: 'a2', peakLevel: 'L3', level: 'L3', openedAt: T + DAY, status: 'acknowledged', timeToAckMs: 40 * MIN, ackWithinSla: false, acknowledgedAt: T + DAY + 40 * MIN, escalatedAt: T + DAY + 15 * MIN }),
+  makeAlert({
+    id: 'a2', peakLevel: 'L3', level: 'L3', openedAt: T + DAY, status: 'acknowledged', timeToAckMs: 40 * MIN, ackWithinSla: false, acknowledgedAt: T + DAY + 40 * MIN, escalatedAt: T + DAY + 15 * MIN,
+    drivers: { topTerms: [{ term: '醫療糾紛', count: 6 }], topSources: [], risingTerms: [{ term: '毀容', count: 5, expected: 0.04 }] },
+  }),
   makeAlert({ id: 'a3', peakLevel: 'L1', level: 'L1', openedAt: T + 2 * DAY, status: 'open' }),
   makeAlert({ id: 'h1', kind: 'hotspot', peakLevel: 'L1', level: 'L1', openedAt: T + 2 * DAY, status: 'open' }),
   makeAlert({ id: 'old', peakLevel: 'L2', level: 'L2', openedAt: T - 60 * DAY, status: 'resolved', timeToAckMs: MIN, ackWithinSla: true }),
@@ -47,6 +50,8 @@ describe('yuqing alerts kpi / show', () => {
       const show = memoryOutput();
       expect(await main(['node', 'yuqing', '--config', p.config, 'alerts', 'show', 'a2'], show)).toBe(0);
       expect(show.stdout.join('\n')).toMatch(/KPI：首次確認 40 分（逾時）；於 .* 升級通報/);
+      expect(show.stdout).toContain('熱門詞：醫療糾紛 ×6');
+      expect(show.stdout).toContain('上升詞（標題，與基準期比）：毀容 ×5（預期 <0.1）');
     } finally {
       p.cleanup();
     }

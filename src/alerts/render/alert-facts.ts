@@ -3,7 +3,7 @@ import { RISK_ORDER, type CrisisLevel, type RiskLevel, type SentimentLabel } fro
 import { formatDurationZh } from '../../core/duration';
 import { alertKind, type AlertEventType, type AlertKind, type AlertNotice, type AlertStatus, type EvidenceItem } from '../types';
 import { describeCondition } from './condition-words';
-import { formatDecimal, formatIsoLocal, formatPercent, formatShortLocal, formatSpanLocal, formatTimeLeft, oneLine } from './format';
+import { formatDecimal, formatExpected, formatIsoLocal, formatPercent, formatShortLocal, formatSpanLocal, formatTimeLeft, oneLine } from './format';
 import { httpUrlOrUndefined } from './html-escape';
 import { buildAction, buildHeadline, kindFocus, subjectTag } from './event-words';
 import { EVENT_LABEL, LEVEL_MEANING, LEVEL_NAME, RISK_LABEL, SENTIMENT_LABEL, STATUS_LABEL } from './vocabulary';
@@ -176,7 +176,7 @@ export function buildAlertFacts(notice: AlertNotice, options: AlertFactsOptions 
     negative: { count: alert.signal.negative, total: alert.signal.mentions, share: formatPercent(alert.signal.negativeShare) },
     riskTopics,
     topTerms: notice.topTerms.slice(0, maxTop).map((t) => ({ term: oneLine(t.term, 40), count: t.count })),
-    risingTerms: alert.drivers?.risingTerms?.slice(0, maxTop).map((t) => ({ term: oneLine(t.term, 40), count: t.count, expected: t.expected < 0.1 ? '<0.1' : formatDecimal(t.expected) })),
+    risingTerms: alert.drivers?.risingTerms?.slice(0, maxTop).map((t) => ({ term: oneLine(t.term, 40), count: t.count, expected: formatExpected(t.expected) })),
     topSources: notice.topSources.slice(0, maxTop).map((s) => ({ site: oneLine(s.site, 60), count: s.count })),
     deadlines,
     asOf: formatLocal(nowMs, tz),

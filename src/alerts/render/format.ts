@@ -42,6 +42,11 @@ export function formatDecimal(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 
+/** An expected count beside an observed one: one decimal, `<0.1` for what the baseline all but never saw. */
+export function formatExpected(n: number): string {
+  return n < 0.1 ? '<0.1' : formatDecimal(n);
+}
+
 /**
  * Outside text made safe for one line (subjects, table cells, log-free summaries): control
  * characters and line breaks become spaces, runs of whitespace collapse, and overlong text is cut

@@ -1,5 +1,6 @@
 import { summarizeKpis, type KpiGroup } from '../../alerts/kpi';
 import { acknowledge } from '../../alerts/lifecycle';
+import { formatExpected } from '../../alerts/render/format';
 import { EVENT_LABEL } from '../../alerts/render/vocabulary';
 import { alertKind, type AlertRecord } from '../../alerts/types';
 import { formatDurationZh } from '../../core/duration';
@@ -57,6 +58,8 @@ export function alertsShowCommand(project: Project, id: string, out: Output, clo
       const info = s.baselineInfo ? `；基準方法 ${s.baselineInfo.method}、${PROFILE_ZH[s.baselineInfo.profile]}、歷史 ${s.baselineInfo.days} 天` : '';
       out.out(`視窗 ${formatLocal(s.windowStart, tz)}–${formatLocal(s.windowEnd, tz)}：${s.mentions} 則（基準 ${s.baseline.toFixed(2)}，暴增 ${s.spikeRatio.toFixed(1)} 倍，z ${(s.zScore ?? 0).toFixed(1)}，成長 ${s.velocity ?? 0}，負面 ${Math.round(s.negativeShare * 100)}%，高風險 ${s.highRisk} 則${info}）`);
     }
+    if (a.drivers?.topTerms.length) out.out(`熱門詞：${a.drivers.topTerms.map((t) => `${t.term} ×${t.count}`).join('、')}`);
+    if (a.drivers?.risingTerms) out.out(`上升詞（標題，與基準期比）：${a.drivers.risingTerms.length ? a.drivers.risingTerms.map((t) => `${t.term} ×${t.count}（預期 ${formatExpected(t.expected)}）`).join('、') : '（無明顯上升的詞）'}`);
     if (a.hotspot) out.out(`週報熱點：${a.hotspot.topic} 本週（${formatLocal(a.hotspot.weekStartMs, tz).slice(0, 10)} 起）${a.hotspot.count} 則，門檻 > ${a.hotspot.moreThan}`);
     out.out(`期限：回應 ${formatLocal(a.respondBy, tz)}，處理 ${formatLocal(a.resolveBy, tz)}；規則版本 ${a.ruleVersion}`);
     if (a.acknowledgedAt) out.out(`確認：${a.acknowledgedBy ?? ''} 於 ${formatLocal(a.acknowledgedAt, tz)}${a.ackNote ? `（${a.ackNote}）` : ''}`);
