@@ -89,7 +89,7 @@ export function detectRule(deps: DetectDeps, rule: LoadedRule, nowMs: number): D
   const current = deps.store.alerts.active(rule.config.id);
   const e = evaluateRule(storeDetectionData(deps.store), rule, nowMs, current, deps.timeZone);
   deps.store.ruleState.markEvaluated(rule.config.id, nowMs);
-  const result = deps.risingTerms ? withRisingTerms(deps.risingTerms, (...a) => deps.store.mentions.titlesBetween(...a), rule, e, current, nowMs) : e.result;
+  const result = deps.risingTerms ? withRisingTerms(deps.risingTerms, deps.store.mentions, rule, e, current, nowMs) : e.result;
   const queued = commit(deps, rule, current, result, nowMs);
   return { ruleId: rule.config.id, key: rule.config.id, kind: 'crisis', signal: e.signal, graded: e.graded, alert: result.alert, events: result.events, queued };
 }

@@ -2,6 +2,7 @@ import type { EvolveResult } from '../alerts/lifecycle';
 import type { AlertRecord, RisingTermFact } from '../alerts/types';
 import type { LoadedRule } from '../config/load';
 import { windowRanges } from '../spikes/window-ranges';
+import type { MentionsRepo } from '../store/mentions-repo';
 import { normalizeForMatch } from '../text/normalize';
 import { createTermSegmenter, risingTermsInTexts, type TermSegmenter } from '../text/term-stats';
 
@@ -10,15 +11,12 @@ export const BASELINE_TITLES = 5_000;
 /** Words an alert lists. */
 export const RISING_TERMS_LIMIT = 8;
 
-/** The titles of a rule's hits (`MentionsRepo.titlesBetween`). */
-export type TitlesBetween = (ruleId: string, fromMs: number, toMs: number, limit: number) => string[];
-
 /**
  * Finds the words that rose in a window's mention titles against the baseline's: "what is driving
  * the spike", beyond the rule's own terms. Titles because both stores keep them (the evidence of
  * every hit), with or without Elasticsearch. The segmenter (jieba, every rule's terms as whole
- * words) takes ~0.3 s and 50–110 MiB resident to build, so it is built at the first alert that needs it, not
- * at start.
+ * words) takes ~0.3 s and 50–110 MiB resident, so it is built at the first alert that needs it,
+ * not at start.
  */
 export class RisingTermsFinder {
   private segmenter: TermSegmenter | undefined;
@@ -49,7 +47,7 @@ export class RisingTermsFinder {
  */
 export function withRisingTerms(
   finder: RisingTermsFinder,
-  titles: TitlesBetween,
+  store: Pick<MentionsRepo, 'titlesBetween'>,
   rule: LoadedRule,
   evaluation: { result: EvolveResult; hits: ReadonlyArray<{ evidence: { title: string } }> },
   current: AlertRecord | undefined,
@@ -61,7 +59,7 @@ export function withRisingTerms(
   let rising: RisingTermFact[] | undefined;
   if (result.events.some((e) => e.type === 'opened' || e.type === 'upgraded')) {
     const ranges = windowRanges(nowMs, rule.config.volume);
-    const baseline = titles(rule.config.id, ranges.baselineStartMs, ranges.windowStartMs, BASELINE_TITLES);
+    const baseline = store.titlesBetween(rule.config.id, ranges.baselineStartMs, ranges.windowStartMs, BASELINE_TITLES);
     // The rule's own match terms are in every mention it counts: their rise is the spike itself, not news.
     rising = finder.find(evaluation.hits.map((h) => h.evidence.title), baseline, [...rule.config.match.any, ...rule.config.match.all]);
   } else {
