@@ -50,7 +50,7 @@ export interface AlertFacts {
   topTerms: Array<{ term: string; count: number }>;
   /**
    * Words of the titles that rose most against the baseline (`expected`: mentions the baseline's rate
-   * predicts, one decimal); undefined when not looked for (hot-spot and source alerts, or turned off).
+   * predicts, as {@link formatExpected} writes it); undefined when not looked for (hot-spot and source alerts, or turned off).
    */
   risingTerms: Array<{ term: string; count: number; expected: string }> | undefined;
   topSources: Array<{ site: string; count: number }>;
