@@ -74,6 +74,7 @@ const alertsView = dataView({
     'evidence.title.keyword': '證據標題',
     'delivery.channel': '通道',
     'delivery.outcome': '投遞結果',
+    risingTerms: '上升詞',
   },
   links: ['evidence.url'],
   // The mentions index names topics `topicIds`; the same name here lets one control filter both.
@@ -292,6 +293,19 @@ const lenses: SavedObject[] = [
     visualizationType: 'lnsXY',
     visualization: xy('bar_stacked', 'x', ['y'], 'split'),
   }),
+  lens({
+    id: 'yuqing-lens-rising-terms',
+    title: '警示上升詞',
+    description: '危機警示開啟或升級時，窗口內提及標題中比基準期明顯變多的詞（每則事件計一次）。',
+    dataView: ALERTS,
+    query: 'kind : "event" and (type : "opened" or type : "upgraded")',
+    columns: [
+      ['x', col.terms('上升詞', 'risingTerms', { size: 15, orderBy: 'y' })],
+      ['y', col.count('警示事件數')],
+    ],
+    visualizationType: 'lnsXY',
+    visualization: xy('bar_horizontal', 'x', ['y']),
+  }),
 ];
 
 const overview = dashboard({
@@ -332,6 +346,7 @@ const incident = dashboard({
     { lens: 'yuqing-lens-window-mentions', x: 0, y: 36, w: 48, h: 16 },
     { lens: 'yuqing-lens-alert-evidence', x: 0, y: 52, w: 24, h: 12 },
     { lens: 'yuqing-lens-deliveries', x: 24, y: 52, w: 24, h: 12 },
+    { lens: 'yuqing-lens-rising-terms', x: 0, y: 64, w: 24, h: 12 },
   ],
 });
 

@@ -30,7 +30,7 @@ describe('yuqing dashboards check', () => {
     const out = memoryOutput();
     expect(dashboardsCheckCommand({}, out)).toBe(0);
     expect(out.stderr).toEqual([]);
-    expect(out.stdout.join('\n')).toMatch(/19 個物件、\d{3} 個欄位引用、\d+ 個物件參照都對得上/);
+    expect(out.stdout.join('\n')).toMatch(/20 個物件、\d{3} 個欄位引用、\d+ 個物件參照都對得上/);
   });
 
   it('fails, naming every object and the field, when a field the dashboards use is removed from the mapping', () => {
