@@ -1,6 +1,7 @@
 import type { CrisisLevel } from '../../core/types';
 import { risingText, type AlertFacts } from './alert-facts';
 import { escapeHtml as esc } from './html-escape';
+import { RISING_TERMS_LABEL } from './vocabulary';
 
 /**
  * The HTML part of an alert email. Rules that keep it safe in every mail client:
@@ -81,7 +82,7 @@ export function renderEmailHtml(f: AlertFacts): string {
     table([
       ['風險主題', f.riskTopics.length ? f.riskTopics.map((t) => `${esc(t.name)}（${esc(t.id)}，${esc(t.riskLabel)}）：${t.count} 則`).join('<br>') : '（窗口內未命中風險主題）'],
       ['熱門詞', f.topTerms.length ? f.topTerms.map((t) => `${esc(t.term)} ×${t.count}`).join('、') : '（無）'],
-      ...(f.risingTerms ? ([['上升詞（標題，與基準期比）', esc(risingText(f.risingTerms))]] as Array<[string, string]>) : []),
+      ...(f.risingTerms ? ([[RISING_TERMS_LABEL, esc(risingText(f.risingTerms))]] as Array<[string, string]>) : []),
       ['主要來源', f.topSources.length ? f.topSources.map((s) => `${esc(s.site)} ×${s.count}`).join('、') : '（無）'],
     ]),
   );

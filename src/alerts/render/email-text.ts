@@ -1,4 +1,5 @@
 import { risingText, type AlertFacts } from './alert-facts';
+import { RISING_TERMS_LABEL } from './vocabulary';
 
 /**
  * The plain-text part of an alert email: the same facts as the HTML part, readable in any client
@@ -45,7 +46,7 @@ export function renderEmailText(f: AlertFacts): string {
   if (f.riskTopics.length === 0) lines.push('  （窗口內未命中風險主題）');
   for (const t of f.riskTopics) lines.push(`  - ${t.name}（${t.id}，${t.riskLabel}）：${t.count} 則`);
   lines.push(`  熱門詞：${f.topTerms.length ? f.topTerms.map((t) => `${t.term} ×${t.count}`).join('、') : '（無）'}`);
-  if (f.risingTerms) lines.push(`  上升詞（標題，與基準期比）：${risingText(f.risingTerms)}`);
+  if (f.risingTerms) lines.push(`  ${RISING_TERMS_LABEL}：${risingText(f.risingTerms)}`);
   lines.push(`  主要來源：${f.topSources.length ? f.topSources.map((s) => `${s.site} ×${s.count}`).join('、') : '（無）'}`);
 
   section(`代表性提及（列出 ${f.samples.length} 則）`);

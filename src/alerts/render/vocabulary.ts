@@ -45,6 +45,9 @@ export const STATUS_LABEL: Record<AlertStatus, string> = { open: '待處理', ac
 /** Sentiment labels of a mention. */
 export const SENTIMENT_LABEL: Record<SentimentLabel, string> = { negative: '負面', neutral: '中性', positive: '正面' };
 
+/** The heading of an alert's rising words, wherever they are listed (emails, `yuqing alerts show`). */
+export const RISING_TERMS_LABEL = '上升詞（標題，與基準期比）';
+
 /** Topic risk as shown to people. */
 export const RISK_LABEL: Record<RiskLevel, string> = { none: '無', low: '低風險', medium: '中風險', high: '高風險' };
 

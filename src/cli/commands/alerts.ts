@@ -1,7 +1,8 @@
 import { summarizeKpis, type KpiGroup } from '../../alerts/kpi';
 import { acknowledge } from '../../alerts/lifecycle';
 import { formatExpected } from '../../alerts/render/format';
-import { EVENT_LABEL } from '../../alerts/render/vocabulary';
+import { risingText } from '../../alerts/render/alert-facts';
+import { EVENT_LABEL, RISING_TERMS_LABEL } from '../../alerts/render/vocabulary';
 import { alertKind, type AlertRecord } from '../../alerts/types';
 import { formatDurationZh } from '../../core/duration';
 import { formatLocal } from '../../core/time';
@@ -59,7 +60,7 @@ export function alertsShowCommand(project: Project, id: string, out: Output, clo
       out.out(`視窗 ${formatLocal(s.windowStart, tz)}–${formatLocal(s.windowEnd, tz)}：${s.mentions} 則（基準 ${s.baseline.toFixed(2)}，暴增 ${s.spikeRatio.toFixed(1)} 倍，z ${(s.zScore ?? 0).toFixed(1)}，成長 ${s.velocity ?? 0}，負面 ${Math.round(s.negativeShare * 100)}%，高風險 ${s.highRisk} 則${info}）`);
     }
     if (a.drivers?.topTerms.length) out.out(`熱門詞：${a.drivers.topTerms.map((t) => `${t.term} ×${t.count}`).join('、')}`);
-    if (a.drivers?.risingTerms) out.out(`上升詞（標題，與基準期比）：${a.drivers.risingTerms.length ? a.drivers.risingTerms.map((t) => `${t.term} ×${t.count}（預期 ${formatExpected(t.expected)}）`).join('、') : '（無明顯上升的詞）'}`);
+    if (a.drivers?.risingTerms) out.out(`${RISING_TERMS_LABEL}：${risingText(a.drivers.risingTerms.map((t) => ({ term: t.term, count: t.count, expected: formatExpected(t.expected) })))}`);
     if (a.hotspot) out.out(`週報熱點：${a.hotspot.topic} 本週（${formatLocal(a.hotspot.weekStartMs, tz).slice(0, 10)} 起）${a.hotspot.count} 則，門檻 > ${a.hotspot.moreThan}`);
     out.out(`期限：回應 ${formatLocal(a.respondBy, tz)}，處理 ${formatLocal(a.resolveBy, tz)}；規則版本 ${a.ruleVersion}`);
     if (a.acknowledgedAt) out.out(`確認：${a.acknowledgedBy ?? ''} 於 ${formatLocal(a.acknowledgedAt, tz)}${a.ackNote ? `（${a.ackNote}）` : ''}`);
