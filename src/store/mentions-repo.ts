@@ -45,31 +45,40 @@ function evidenceOf(m: ScoredMention, topics: string[]): EvidenceItem {
   };
 }
 
-/** Ids the small `seen_recent` table holds before they are folded into `seen` (see migration 6). */
-export const SEEN_FOLD_AT = 4_096;
+/**
+ * Ids `seen_recent` holds before they are folded into `seen` (migrations 6 and 7). A fold rewrites
+ * most pages of seen's id index whatever its size, so fewer, larger folds write less; the ids are
+ * mirrored in memory meanwhile (~1 MiB at this size).
+ */
+export const SEEN_FOLD_AT = 16_384;
 
 /**
  * Mentions, dedupe and per-rule hits in SQLite. `storeDocuments` is true when SQLite is the mention
  * store (no Elasticsearch): the full documents are kept in `mentions` too.
  *
- * An id is seen when it is in `seen` or in `seen_recent`. New ids go to the small `seen_recent`,
+ * An id is seen when it is in `seen` or in `seen_recent`. New ids are appended to `seen_recent`,
  * which is folded into `seen` in id order once it holds `foldAt` ids, inside the transaction that
  * filled it: a random page of a large index rewritten per new mention was most of what storing wrote.
+ * `seen_recent` has no id index (migration 7); its ids are mirrored in memory for dedupe, read back
+ * from the table when the repo opens, when a transaction rolls back, and when another connection
+ * (a `yuqing` command beside the daemon) has written the file since (SQLite's `data_version`).
  */
 export class MentionsRepo {
   private readonly seenGet;
   private readonly recentInsert;
-  private readonly recentCount;
+  private readonly recentIdsStmt;
+  private readonly dataVersionStmt;
   private readonly foldStmts;
-  /** Rows in `seen_recent`, kept in step with the table (re-read when a transaction rolls back). */
-  private recent: number;
+  /** The ids in `seen_recent`, kept in step with the table (re-read when it may have moved under us). */
+  private recentIds: Set<string>;
+  /** `data_version` when the mirror was last read: it changes when another connection commits. */
+  private mirroredVersion: number;
   private readonly docStmt;
   private readonly hitStmt;
   private readonly windowStmt;
   private readonly countsStmt;
   private readonly titlesStmt;
   private readonly ingestTx;
-  private readonly recentGet;
   private readonly markSeenTx;
 
   constructor(
@@ -78,14 +87,16 @@ export class MentionsRepo {
     private readonly foldAt: number = SEEN_FOLD_AT,
   ) {
     this.seenGet = db.prepare<[string], { id: string }>('SELECT id FROM seen WHERE id = ?');
-    this.recentInsert = db.prepare('INSERT OR IGNORE INTO seen_recent (id, connector, content_sha256, first_seen_ms) VALUES (?, ?, ?, ?)');
-    this.recentCount = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM seen_recent');
+    this.recentInsert = db.prepare('INSERT INTO seen_recent (id, connector, content_sha256, first_seen_ms) VALUES (?, ?, ?, ?)');
+    this.recentIdsStmt = db.prepare<[], string>('SELECT id FROM seen_recent').pluck();
+    this.dataVersionStmt = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.foldStmts = [
       // In id order: each page of seen's id index is written once per fold, not once per id.
       db.prepare('INSERT OR IGNORE INTO seen (id, connector, content_sha256, first_seen_ms) SELECT id, connector, content_sha256, first_seen_ms FROM seen_recent ORDER BY id'),
       db.prepare('DELETE FROM seen_recent'),
     ];
-    this.recent = this.recentCount.get()!.n;
+    this.mirroredVersion = this.dataVersionStmt.get()!;
+    this.recentIds = this.readRecentIds();
     this.docStmt = db.prepare('INSERT OR IGNORE INTO mentions (id, connector, published_ms, doc) VALUES (?, ?, ?, ?)');
     this.hitStmt = db.prepare(
       // Only ever for a mention this transaction just marked seen: its hits cannot exist yet.
@@ -100,12 +111,13 @@ export class MentionsRepo {
     this.titlesStmt = db.prepare<[string, number, number, number], { title: string | null }>(
       "SELECT json_extract(evidence, '$.title') AS title FROM hits WHERE rule_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms DESC LIMIT ?",
     );
-    this.recentGet = db.prepare<[string], { id: string }>('SELECT id FROM seen_recent WHERE id = ?');
     this.markSeenTx = db.transaction((mentions: ReadonlyArray<Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>>, nowMs: number) => {
+      this.syncMirror();
       for (const m of mentions) this.markNew(m, nowMs);
       this.foldWhenFull();
     });
     this.ingestTx = db.transaction((mentions: ScoredMention[], nowMs: number, onFresh?: StoredHook): IngestResult => {
+      this.syncMirror();
       const fresh: ScoredMention[] = [];
       for (const m of mentions) {
         if (!this.markNew(m, nowMs)) continue;
@@ -124,26 +136,45 @@ export class MentionsRepo {
     });
   }
 
+  private readRecentIds(): Set<string> {
+    return new Set(this.recentIdsStmt.all());
+  }
+
+  /**
+   * Re-read the mirror if another connection committed since it was read. Inside a transaction the
+   * pragma is its first read, so the version is that of the snapshot the transaction works on.
+   */
+  private syncMirror(): void {
+    const version = this.dataVersionStmt.get()!;
+    if (version === this.mirroredVersion) return;
+    this.recentIds = this.readRecentIds();
+    this.mirroredVersion = version;
+  }
+
+  private isSeen(id: string): boolean {
+    return this.recentIds.has(id) || this.seenGet.get(id) !== undefined;
+  }
+
   /** Mark an id seen; false when it already was (in either table). */
   private markNew(m: Pick<ScoredMention, 'id' | 'connector' | 'contentSha256'>, nowMs: number): boolean {
-    if (this.seenGet.get(m.id)) return false;
-    if (this.recentInsert.run(m.id, m.connector, m.contentSha256, nowMs).changes === 0) return false;
-    this.recent++;
+    if (this.isSeen(m.id)) return false;
+    this.recentInsert.run(m.id, m.connector, m.contentSha256, nowMs);
+    this.recentIds.add(m.id);
     return true;
   }
 
   private foldWhenFull(): void {
-    if (this.recent < this.foldAt) return;
+    if (this.recentIds.size < this.foldAt) return;
     for (const stmt of this.foldStmts) stmt.run();
-    this.recent = 0;
+    this.recentIds.clear();
   }
 
-  /** Run a transaction; if it rolls back, the count of recent ids is read again (it may have moved). */
+  /** Run a transaction; if it rolls back, the recent ids are read again (the mirror may have moved). */
   private inTx<T>(run: () => T): T {
     try {
       return run();
     } catch (err) {
-      this.recent = this.recentCount.get()!.n;
+      this.recentIds = this.readRecentIds();
       throw err;
     }
   }
@@ -159,8 +190,9 @@ export class MentionsRepo {
 
   /** The ids among `ids` never seen before. */
   unseen(ids: string[]): Set<string> {
+    this.syncMirror();
     const out = new Set<string>();
-    for (const id of ids) if (!this.seenGet.get(id) && !this.recentGet.get(id)) out.add(id);
+    for (const id of ids) if (!this.isSeen(id)) out.add(id);
     return out;
   }
 
@@ -261,8 +293,9 @@ export class MentionsRepo {
   prune(beforeMs: number): { mentions: number; hits: number; seen: number } {
     return this.inTx(() =>
       this.db.transaction(() => {
+        this.syncMirror();
         const recent = this.db.prepare('DELETE FROM seen_recent WHERE first_seen_ms < ?').run(beforeMs).changes;
-        this.recent -= recent;
+        if (recent > 0) this.recentIds = this.readRecentIds();
         return {
           mentions: this.db.prepare('DELETE FROM mentions WHERE published_ms < ?').run(beforeMs).changes,
           hits: this.db.prepare('DELETE FROM hits WHERE at_ms < ?').run(beforeMs).changes,

@@ -245,4 +245,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX seen_recent_connector_time ON seen_recent (connector, first_seen_ms);
   `,
+  `
+  -- Migration 7: seen_recent loses its id index. Its few pages still took a random write per new id
+  -- (most of them rewritten by every stored batch); the program now keeps the recent ids in memory
+  -- for dedupe, so the table is only appended to, and folded into seen as before.
+  CREATE TABLE seen_recent_v7 (
+    id TEXT NOT NULL,
+    connector TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    first_seen_ms INTEGER NOT NULL
+  );
+  INSERT INTO seen_recent_v7 (id, connector, content_sha256, first_seen_ms)
+    SELECT id, connector, content_sha256, first_seen_ms FROM seen_recent ORDER BY rowid;
+  DROP TABLE seen_recent;
+  ALTER TABLE seen_recent_v7 RENAME TO seen_recent;
+  CREATE INDEX seen_recent_connector_time ON seen_recent (connector, first_seen_ms);
+  `,
 ];

@@ -1,10 +1,16 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/store/database';
 import { MentionsRepo } from '../../src/store/mentions-repo';
+import { MIGRATIONS } from '../../src/store/migrations';
 import { scoredMention } from '../helpers/scored-mention';
 
 /**
  * New ids go to `seen_recent` and are folded into `seen` once it holds `foldAt` of them (migration 6).
  * Whichever table an id sits in, it is seen: these tests use a fold size of 3 so ids straddle both.
+ * `seen_recent` has no id index (migration 7): the repo mirrors its ids in memory.
  */
 const T0 = Date.parse('2026-03-16T02:00:00Z');
 let db: Db;
@@ -85,5 +91,49 @@ describe('seen ids across the recent table and its fold', () => {
     repo.ingest(ids(9, 1), T0);
     expect(db.prepare('SELECT id FROM seen ORDER BY rowid').all()).toEqual([{ id: 'm2' }, { id: 'm1' }, { id: 'm9' }]);
     expect(rows('seen_recent')).toBe(0);
+  });
+});
+
+describe('the in-memory mirror of recent ids', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'yuqing-seen-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sees ids another connection stored (a yuqing command beside the daemon): nothing is stored twice', () => {
+    const a = openDatabase(join(dir, 'state.db'));
+    const b = openDatabase(join(dir, 'state.db'));
+    try {
+      const repoA = new MentionsRepo(a, true, 100);
+      const repoB = new MentionsRepo(b, true, 100);
+      expect(repoA.ingest(ids(1), T0).fresh).toHaveLength(1);
+      expect(repoB.ingest(ids(1, 2), T0).fresh.map((m) => m.id)).toEqual(['m2']);
+      expect(repoA.unseen(['m2', 'm3'])).toEqual(new Set(['m3']));
+      expect(repoA.ingest(ids(2, 3), T0).fresh.map((m) => m.id)).toEqual(['m3']);
+      repoB.markSeen(ids(4), T0);
+      expect(repoA.ingest(ids(4), T0).duplicates).toBe(1);
+      expect((a.prepare('SELECT COUNT(*) AS n FROM hits').get() as { n: number }).n).toBe(3);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('migration 7 keeps the recent ids of an older file, and they stay seen', () => {
+    const path = join(dir, 'v6.db');
+    const old = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 6)) old.exec(m);
+    old.pragma('user_version = 6');
+    old.prepare("INSERT INTO seen_recent (id, connector, content_sha256, first_seen_ms) VALUES ('m1', 'feed-a', 'x', ?)").run(T0);
+    old.close();
+    const upgraded = openDatabase(path);
+    try {
+      const indexes = upgraded.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'seen_recent'").all() as Array<{ name: string }>;
+      expect(indexes.map((i) => i.name)).toEqual(['seen_recent_connector_time']);
+      const repo2 = new MentionsRepo(upgraded, true, 100);
+      expect(repo2.ingest(ids(1, 2), T0).fresh.map((m) => m.id)).toEqual(['m2']);
+      expect(repo2.lastNewItemMs('feed-a')).toBe(T0);
+    } finally {
+      upgraded.close();
+    }
   });
 });
