@@ -64,6 +64,12 @@ describe('what a source alert says', () => {
     expect(mail.html).not.toContain('代表性提及');
   });
 
+  it('its chat message lists no words, hot or rising (they are about volume)', () => {
+    const s = chatSummary(buildAlertFacts(n));
+    expect(s.source).toContain('來源狀態：');
+    expect([s.hot, s.rising, s.volume]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('a silent source says how long nothing new came', () => {
     const silent = makeNotice({}, { ...n.alert, source: { ...source, problem: 'silent', sinceMs: EVENT_AT - 4 * 24 * HOUR, thresholdMs: 3 * 24 * HOUR, consecutiveFailures: 0, lastErrorCode: null, lastError: null } });
     expect(renderEmail(silent).text).toContain('來源「ptt-facelift」已 4 天 沒有任何新項目（門檻 3 天），可能已失效');
@@ -102,6 +108,22 @@ describe('rising words in chat messages', () => {
     expect(JSON.stringify(renderTeamsMessage(facts))).toContain('上升詞：毀容 5、退費 3');
     expect(chatSummary(buildAlertFacts(makeNotice({}, { drivers: { topTerms: [], topSources: [], risingTerms: [] } }))).rising).toBeUndefined();
     expect(renderChatText(chatSummary(buildAlertFacts(makeNotice())))).not.toContain('上升詞');
+  });
+});
+
+describe('hot words in chat messages', () => {
+  it('lists the words matched most, before the rising ones, on every chat channel; nothing when there are none', () => {
+    const risingTerms = [{ term: '毀容', count: 5, expected: 0.025 }];
+    const facts = buildAlertFacts(makeNotice({}, { drivers: { topTerms: [], topSources: [], risingTerms } }));
+    const text = renderChatText(chatSummary(facts));
+    expect(text).toContain('熱門詞：醫療糾紛 6、提告 3\n上升詞：毀容 5');
+    const fields = renderDiscordMessage(facts, new Date(EVENT_AT).toISOString()).embeds[0]!.fields as Array<{ name: string; value: string }>;
+    expect(fields).toContainEqual({ name: '熱門詞', value: '醫療糾紛 6、提告 3' });
+    expect(fields.map((f) => f.name).indexOf('熱門詞')).toBe(fields.map((f) => f.name).indexOf('上升詞') - 1);
+    expect(JSON.stringify(renderSlackMessage(facts))).toContain('熱門詞：醫療糾紛 6、提告 3');
+    expect(JSON.stringify(renderTeamsMessage(facts))).toContain('熱門詞：醫療糾紛 6、提告 3');
+    expect(chatSummary(buildAlertFacts(makeNotice({ topTerms: [] }))).hot).toBeUndefined();
+    expect(renderChatText(chatSummary(buildAlertFacts(makeNotice({ topTerms: [] }))))).not.toContain('熱門詞');
   });
 });
 

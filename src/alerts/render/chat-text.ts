@@ -18,6 +18,8 @@ export interface ChatSummary {
   volume?: string;
   /** `風險主題：醫療糾紛 5、服務客訴 2`. */
   topics?: string;
+  /** `熱門詞：退費 9、毀容 5` — the words matched most in the window (crises and hot-spots, when any). */
+  hot?: string;
   /** `上升詞：毀容 5、退費 3` — words of the titles that rose against the baseline (crises, when any did). */
   rising?: string;
   /** `來源狀態：…` (source alerts). */
@@ -47,9 +49,15 @@ export function chatSummary(f: AlertFacts, maxSamples = 3): ChatSummary {
     s.reason = `原因：${f.reason.words}`;
     s.volume = `聲量：${f.volume.windowLength}內 ${f.volume.mentions} 則（基準 ${f.volume.baseline}、${f.volume.spikeRatio}）；負面 ${f.negative.count}/${f.negative.total}（${f.negative.share}）`;
     if (f.riskTopics.length) s.topics = `風險主題：${f.riskTopics.map((t) => `${t.name} ${t.count}`).join('、')}`;
+    if (f.topTerms.length) s.hot = `熱門詞：${f.topTerms.map((t) => `${t.term} ${t.count}`).join('、')}`;
     if (f.risingTerms?.length) s.rising = `上升詞：${f.risingTerms.map((t) => `${t.term} ${t.count}`).join('、')}`;
   }
   return s;
+}
+
+/** The summary's fact lines in the order every channel shows them, each `名稱：內容`. */
+export function chatFacts(s: ChatSummary): string[] {
+  return [s.reason, s.volume, s.topics, s.hot, s.rising, s.source].filter((x): x is string => Boolean(x));
 }
 
 /**
@@ -59,7 +67,7 @@ export function chatSummary(f: AlertFacts, maxSamples = 3): ChatSummary {
 export function renderChatText(s: ChatSummary, maxChars = 5000): string {
   const head = [s.subject, '', s.headline, s.action, '', ...s.deadlines];
   if (s.ackUrl) head.push(`確認收到：${s.ackUrl}`);
-  const body = [s.reason, s.volume, s.topics, s.rising, s.source].filter((x): x is string => Boolean(x));
+  const body = chatFacts(s);
   const samples = s.samples.map((x, i) => `${i + 1}. ${x.title}（${x.site}）${x.url ? `\n   ${x.url}` : ''}`);
   const parts = [head.join('\n'), body.join('\n'), samples.length ? `代表性提及：\n${samples.join('\n')}` : '', s.footer].filter(Boolean);
   let text = parts.join('\n\n');

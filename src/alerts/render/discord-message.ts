@@ -1,6 +1,6 @@
 import type { CrisisLevel } from '../../core/types';
 import type { AlertFacts } from './alert-facts';
-import { chatSummary } from './chat-text';
+import { chatFacts, chatSummary } from './chat-text';
 
 /**
  * A Discord webhook message: the subject as `content` and one embed with the facts. Discord's
@@ -35,8 +35,10 @@ export function renderDiscordMessage(f: AlertFacts, eventAtIso: string): Discord
     { name: '狀態', value: cut(escapeDiscord(f.status.label), 1024), inline: true },
     ...f.deadlines.map((d) => ({ name: d.label, value: cut(escapeDiscord(`${d.at}（${d.state}）`), 1024), inline: true })),
   ];
-  for (const [name, text] of [['原因', s.reason], ['聲量', s.volume], ['風險主題', s.topics], ['上升詞', s.rising], ['來源狀態', s.source]] as const) {
-    if (text) fields.push({ name, value: cut(escapeDiscord(text.replace(/^[^：]+：/, '')), 1024) });
+  for (const fact of chatFacts(s)) {
+    // Each fact is `名稱：內容`: the name becomes the field's name.
+    const at = fact.indexOf('：');
+    fields.push({ name: fact.slice(0, at), value: cut(escapeDiscord(fact.slice(at + 1)), 1024) });
   }
   if (s.samples.length) {
     const lines: string[] = [];

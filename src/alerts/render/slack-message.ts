@@ -1,5 +1,5 @@
 import type { AlertFacts } from './alert-facts';
-import { chatSummary } from './chat-text';
+import { chatFacts, chatSummary } from './chat-text';
 import { oneLine } from './format';
 
 /**
@@ -36,7 +36,7 @@ export function renderSlackMessage(f: AlertFacts): SlackMessage {
     { type: 'section', text: { type: 'mrkdwn', text: cap(`*${escapeSlack(s.headline)}*\n${escapeSlack(s.action)}`) } },
     { type: 'section', text: { type: 'mrkdwn', text: cap(s.deadlines.map((d) => `• ${escapeSlack(d)}`).join('\n')) } },
   ];
-  const facts = [s.reason, s.volume, s.topics, s.rising, s.source].filter((x): x is string => Boolean(x));
+  const facts = chatFacts(s);
   if (facts.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cap(facts.map(escapeSlack).join('\n')) } });
   if (s.samples.length) {
     const lines = s.samples.map((x, i) => `${i + 1}. ${x.url ? slackLink(x.url, x.title) : escapeSlack(x.title)}（${escapeSlack(x.site)}）`);

@@ -1,5 +1,5 @@
 import type { AlertFacts } from './alert-facts';
-import { chatSummary } from './chat-text';
+import { chatFacts, chatSummary } from './chat-text';
 
 /**
  * A Microsoft Teams message for a Workflows ("Post to a channel when a webhook request is
@@ -34,7 +34,7 @@ export function renderTeamsMessage(f: AlertFacts): TeamsMessage {
       ],
     },
   ];
-  const facts = [s.reason, s.volume, s.topics, s.rising, s.source].filter((x): x is string => Boolean(x));
+  const facts = chatFacts(s);
   if (facts.length) body.push({ type: 'TextBlock', text: facts.map(escapeTeams).join('\n\n'), wrap: true });
   if (s.samples.length) {
     body.push({ type: 'TextBlock', text: '代表性提及', weight: 'Bolder', wrap: true });
