@@ -48,7 +48,7 @@ function evidenceOf(m: ScoredMention, topics: string[]): EvidenceItem {
 /**
  * Ids `seen_recent` holds before they are folded into `seen` (migrations 6 and 7). A fold rewrites
  * most pages of seen's id index whatever its size, so fewer, larger folds write less; the ids are
- * mirrored in memory meanwhile (~1 MiB at this size).
+ * mirrored in memory meanwhile (about 2 MiB at this size).
  */
 export const SEEN_FOLD_AT = 16_384;
 
