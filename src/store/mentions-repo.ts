@@ -293,7 +293,6 @@ export class MentionsRepo {
   prune(beforeMs: number): { mentions: number; hits: number; seen: number } {
     return this.inTx(() =>
       this.db.transaction(() => {
-        this.syncMirror();
         const recent = this.db.prepare('DELETE FROM seen_recent WHERE first_seen_ms < ?').run(beforeMs).changes;
         if (recent > 0) this.recentIds = this.readRecentIds();
         return {
