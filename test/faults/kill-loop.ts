@@ -10,7 +10,7 @@ import { ROOT } from '../helpers/project-dir';
 import { spawnCli, type CliProcess } from '../helpers/spawn-cli';
 import { postLink, ScenarioFeeds } from './scenario-feeds';
 import { between, buildTimeline, clientRuleYaml, FEEDS, type Client, type Post, type Timeline } from './scripted-timeline';
-import { readState, type StateSnapshot } from './state-probe';
+import { hasPendingDeliveries, readState, type StateSnapshot } from './state-probe';
 
 const SECRET = 'whsec_' + Buffer.from('kill-loop-secret-0123456789abcdef').toString('base64');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -23,6 +23,13 @@ export interface KillLoopOptions {
   spanMs?: number;
   /** The first kill comes uniformly in [0, spanMs + killTailMs] (default 1500). */
   killTailMs?: number;
+  /**
+   * Chance that an iteration with a crisis aims its first kill at a moment when deliveries are pending
+   * (the outbox is watched; by the end of the random kill's range it is killed anyway) instead of a
+   * random moment (default 0.5). Random kills alone hit a pending delivery only a few times a run,
+   * some runs never.
+   */
+  aimAtDeliveriesChance?: number;
   /** Chance of a second kill soon after the restart, while the daemon recovers (default 0.3). */
   secondKillChance?: number;
   /** Time allowed for the daemon to catch up after the last kill of an iteration (default 45 s). */
@@ -113,7 +120,8 @@ function scriptedReplies(random: () => number, n: number): ScriptedReply[] {
 /**
  * The SIGKILL scenario: a seeded timeline of posts (some crises, some near misses) served by local
  * feeds; in every iteration the daemon (`yuqing run` in its own process) is killed with SIGKILL at a
- * random moment, sometimes killed again while it recovers, restarted, and left to catch up; then the
+ * random moment (in some crisis iterations, the moment a delivery is pending), sometimes killed again
+ * while it recovers, restarted, and left to catch up; then the
  * invariants are checked with `expect` (see {@link checkIteration}). Loopback only, real SMTP and
  * webhook receivers.
  */
@@ -189,7 +197,14 @@ export async function runKillLoop(options: KillLoopOptions): Promise<KillLoopRep
           published.push(p);
         }),
       );
-      await sleep(between(random, 0, spanMs + (options.killTailMs ?? 1_500)));
+      const killRangeMs = spanMs + (options.killTailMs ?? 1_500);
+      const hasCrisis = timeline.clients.some((c) => c.iteration === it && c.crisis);
+      if (hasCrisis && random() < (options.aimAtDeliveriesChance ?? 0.5)) {
+        const deadline = iterationStart + killRangeMs;
+        while (Date.now() < deadline && !hasPendingDeliveries(statePath)) await sleep(5);
+      } else {
+        await sleep(between(random, 0, killRangeMs));
+      }
       await kill(daemon);
       daemon = spawnDaemon();
       if (random() < (options.secondKillChance ?? 0.3)) {

@@ -33,6 +33,22 @@ export interface StateSnapshot {
 }
 
 /**
+ * Whether the outbox holds a delivery not yet made (a quick look, for aiming a kill at one).
+ * False while the file or its schema does not exist yet.
+ */
+export function hasPendingDeliveries(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get()) return false;
+    return db.prepare("SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1").get() !== undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Read the whole state file in one read transaction. Returns undefined while the file does not
  * exist yet or has no schema (the daemon was killed before its first migration).
  */
