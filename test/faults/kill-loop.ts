@@ -248,8 +248,8 @@ function expectedIds(published: Post[]): Set<string> {
 }
 
 /**
- * Wait until the daemon has caught up with everything published: every matched post stored, every
- * rule evaluated after that, every crisis at its level, nothing pending in the outbox or the spool,
+ * Wait until the daemon has caught up with everything published: every post seen and every matched
+ * one stored, every rule evaluated after that, every crisis at its level, nothing pending in the outbox or the spool,
  * and every sent delivery seen by its receiver.
  */
 async function settle(
@@ -277,7 +277,10 @@ async function settle(
     if (state) {
       const stored = new Set([...state.hits.values()].flat());
       const missing = [...expected].filter((id) => !stored.has(id));
+      // Posts that match no rule are only marked seen: the feed's next poll may come after the last stored mention.
+      const notSeen = published.filter((p) => !state.seen.has(mentionIdOf(p)));
       if (missing.length > 0) waitingFor = `${missing.length} published mentions to be stored`;
+      else if (notSeen.length > 0) waitingFor = `published posts to be fetched (${notSeen.map((p) => p.key).join(', ')})`;
       else {
         allStoredAt ??= Date.now();
         const webhookOk = new Set(hooks.deliveries.filter((d) => d.status >= 200 && d.status < 300).map((d) => String(d.headers['webhook-id'])));
